@@ -1,0 +1,15 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  // Type-checking runs once in `npm run typecheck`; ts-jest only transpiles.
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }],
+  },
+  moduleNameMapper: {
+    '^grpc-drain$': '<rootDir>/src/index.ts',
+    '^grpc-drain/(.*)$': '<rootDir>/src/$1/index.ts',
+  },
+  testTimeout: 60000,
+};
