@@ -1,0 +1,60 @@
+/**
+ * The contract between the manifests and the process: the environment variables the
+ * constructs inject and the runtime reads, and the pod-template annotation the doctor reads.
+ */
+
+/** The values the process needs from the plan. */
+export type ContractKey = 'drainTimeout' | 'cleanup' | 'healthPort' | 'readinessPath' | 'livenessPath';
+
+/** Default environment variable names (DESIGN.md §3). */
+export const CONTRACT_ENV: { readonly [K in ContractKey]: string } = {
+  drainTimeout: 'GRPC_DRAIN_TIMEOUT_SECONDS',
+  cleanup: 'GRPC_DRAIN_CLEANUP_SECONDS',
+  healthPort: 'GRPC_DRAIN_HEALTH_PORT',
+  readinessPath: 'GRPC_DRAIN_READY_PATH',
+  livenessPath: 'GRPC_DRAIN_LIVE_PATH',
+};
+
+/** Order of the variables in the rendered `env`. */
+export const CONTRACT_KEYS: readonly ContractKey[] = ['drainTimeout', 'cleanup', 'healthPort', 'readinessPath', 'livenessPath'];
+
+/**
+ * How a duration is written into a variable: `seconds` (`"10"`), or `duration`, Go's
+ * `time.ParseDuration` form (`"10s"`), for servers such as one reading
+ * `SERVER_GRPC_SHUTDOWN_TIMEOUT=10s`.
+ */
+export type DurationFormat = 'seconds' | 'duration';
+
+/** A renamed contract variable. */
+export interface ContractVariable {
+  /** The variable name. */
+  readonly name: string;
+  /**
+   * How a duration is written (ignored for ports and paths).
+   * @default 'seconds'
+   */
+  readonly format?: DurationFormat;
+}
+
+/**
+ * Renames (or drops, with `false`) contract variables, e.g.
+ * `{ drainTimeout: { name: 'SERVER_GRPC_SHUTDOWN_TIMEOUT', format: 'duration' } }`.
+ * A plain string renames and keeps the default format.
+ */
+export type ContractEnvOptions = { readonly [K in ContractKey]?: string | ContractVariable | false };
+
+/** Pod-template annotation holding the budget as compact JSON. */
+export const BUDGET_ANNOTATION = 'grpc-drain.dev/budget';
+
+/** What the budget annotation holds: the inputs the manifests do not show otherwise. */
+export interface BudgetAnnotation {
+  readonly propagationSeconds: number;
+  readonly drainTimeoutSeconds: number;
+  readonly cleanupSeconds: number;
+  readonly headroomSeconds: number;
+  readonly kubernetesVersion: string;
+  readonly maxTerminationGracePeriodSeconds?: number;
+}
+
+/** Kubernetes' rule for environment variable names (C_IDENTIFIER relaxed to `-` and `.`). */
+export const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
