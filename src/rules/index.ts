@@ -1,0 +1,46 @@
+import type { DrainSettings, Finding, RuleId } from '../model';
+import { budgetValid } from './budget-valid';
+import { connectionTerminationEnabled, deregistrationDelayBounded, deregistrationDelayCoversDrain, unhealthyDrain } from './deregistration';
+import { graceCoversDrain, graceNeedsPrestop, graceUnderCap } from './grace';
+import { healthcheckInRange, healthcheckUsesReadiness } from './health-check';
+import { prestopCoversPropagation, prestopPresent, sleepActionSupported, sleepWithinGrace } from './prestop';
+import { probesDistinct } from './probes';
+import type { DrainRule, RuleInfo } from './rule';
+import { pdbPresent, rolloutWaitsForLb, targetTypeIp } from './topology';
+
+export type { DrainRule, RuleInfo } from './rule';
+
+/** The rules of DESIGN.md §4 that check settings, in the order of the table. */
+export const DRAIN_RULES: readonly DrainRule[] = [
+  prestopPresent,
+  prestopCoversPropagation,
+  graceCoversDrain,
+  graceNeedsPrestop,
+  sleepWithinGrace,
+  sleepActionSupported,
+  healthcheckUsesReadiness,
+  healthcheckInRange,
+  deregistrationDelayBounded,
+  deregistrationDelayCoversDrain,
+  connectionTerminationEnabled,
+  unhealthyDrain,
+  probesDistinct,
+  targetTypeIp,
+  rolloutWaitsForLb,
+  pdbPresent,
+  graceUnderCap,
+];
+
+/** Every rule, `budget-valid` first: the table of DESIGN.md §4. */
+export const RULE_INFO: readonly RuleInfo[] = [budgetValid, ...DRAIN_RULES];
+
+export function ruleInfo(id: RuleId): RuleInfo {
+  const info = RULE_INFO.find((rule) => rule.id === id);
+  if (!info) throw new Error(`unknown rule id '${id}'`);
+  return info;
+}
+
+/** Runs every rule on the settings; findings come in rule order. */
+export function checkSettings(settings: DrainSettings): Finding[] {
+  return DRAIN_RULES.flatMap((rule) => rule.check(settings));
+}
