@@ -1,0 +1,8 @@
+/**
+ * grpc-drain core: the drain model, its rules, the plan and the framework-free renderers.
+ * Front ends: `grpc-drain/cdk8s`, `grpc-drain/pulumi`; in-process half: `grpc-drain/runtime`.
+ */
+export * from './model';
+export * from './rules';
+export * from './plan';
+export * from './render';

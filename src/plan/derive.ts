@@ -1,0 +1,89 @@
+import {
+  DEREGISTRATION_DELAY,
+  isAtLeastMinor,
+  NATIVE_SLEEP_MIN_MINOR,
+  parseKubernetesVersion,
+  type DrainSettings,
+  type PreStopHook,
+} from '../model';
+import type { CheckedBudget } from './resolve-budget';
+
+/**
+ * Kubelet probes (DESIGN.md §3). Readiness: a 503 is acted on within 2 × 5 s; it only
+ * gates new pods (a terminating pod is already not-ready), so it can stay cheap.
+ * Liveness: 3 × 10 s, slow enough never to restart a server that is draining.
+ */
+export const READINESS_PROBE_TIMING = { periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 } as const;
+export const LIVENESS_PROBE_TIMING = { periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 } as const;
+
+/** New pods first, old ones only once replaced: no capacity gap on a rollout. */
+export const ROLLOUT_SURGE = { maxSurge: '25%', maxUnavailable: 0 } as const;
+
+/** One pod at a time may be evicted voluntarily (node drains). */
+export const PDB_MAX_UNAVAILABLE = 1;
+
+const add = (...terms: Array<number | undefined>): number | undefined =>
+  terms.every((t): t is number => t !== undefined) ? terms.reduce((a, b) => a + b, 0) : undefined;
+const mul = (a: number | undefined, b: number | undefined): number | undefined => (a !== undefined && b !== undefined ? a * b : undefined);
+
+/**
+ * The preStop action for a cluster version: the kubelet's native sleep from 1.30, `exec sleep`
+ * before (the image then needs a sleep binary). With an unknown version the native action is
+ * assumed, so the rules still see the sleep's length.
+ */
+function preStopFor(sleepSeconds: number | undefined, kubernetesVersion: string | undefined): PreStopHook | undefined {
+  if (sleepSeconds === undefined) return undefined;
+  const version = kubernetesVersion !== undefined ? parseKubernetesVersion(kubernetesVersion) : undefined;
+  if (version && !isAtLeastMinor(version, NATIVE_SLEEP_MIN_MINOR)) {
+    return { kind: 'exec', command: ['sleep', String(sleepSeconds)], seconds: sleepSeconds };
+  }
+  return { kind: 'sleep', seconds: sleepSeconds };
+}
+
+/**
+ * Budget → settings (DESIGN.md §3). Pure arithmetic; an unknown input makes everything
+ * computed from it unknown.
+ */
+export function deriveSettings(budget: CheckedBudget): DrainSettings {
+  const sleep = budget.propagationSeconds;
+  const drain = budget.drainTimeoutSeconds;
+  const hc = budget.healthCheck;
+  const grace = budget.terminationGracePeriodSeconds ?? add(sleep, drain, budget.cleanupSeconds, budget.headroomSeconds);
+  // The NLB forgets the pod when the kubelet would kill it; AWS caps the delay at 3600 s.
+  const derivedDelay = grace !== undefined ? Math.min(grace, DEREGISTRATION_DELAY.max) : undefined;
+  const deregistrationDelay = budget.deregistrationDelaySeconds ?? derivedDelay;
+  const gate = budget.readinessGate;
+  const minReadySeconds = gate === undefined ? undefined : gate ? 0 : add(sleep, mul(hc.healthyThreshold, hc.intervalSeconds));
+
+  return {
+    propagationSeconds: budget.propagationSeconds,
+    drainTimeoutSeconds: drain,
+    cleanupSeconds: budget.cleanupSeconds,
+    headroomSeconds: budget.headroomSeconds,
+    kubernetesVersion: budget.kubernetesVersion,
+    maxTerminationGracePeriodSeconds: budget.maxTerminationGracePeriodSeconds,
+    preStop: preStopFor(sleep, budget.kubernetesVersion),
+    terminationGracePeriodSeconds: grace,
+    readinessProbe: { kind: 'httpGet', port: budget.healthPort, path: budget.readinessPath, ...READINESS_PROBE_TIMING },
+    livenessProbe: { kind: 'httpGet', port: budget.healthPort, path: budget.livenessPath, ...LIVENESS_PROBE_TIMING },
+    rollout: { strategy: 'RollingUpdate', ...ROLLOUT_SURGE, minReadySeconds },
+    readinessGate: gate,
+    podDisruptionBudget: true,
+    healthCheck: {
+      protocol: 'HTTP',
+      port: budget.healthPort,
+      path: budget.readinessPath,
+      intervalSeconds: hc.intervalSeconds,
+      timeoutSeconds: hc.timeoutSeconds,
+      healthyThreshold: hc.healthyThreshold,
+      unhealthyThreshold: hc.unhealthyThreshold,
+    },
+    targetType: 'ip',
+    deregistrationDelaySeconds: deregistrationDelay,
+    deregistrationDelaySource: 'explicit',
+    connectionTermination: true,
+    // A target seen unhealthy while it drains keeps its connections for the whole drain.
+    unhealthyConnectionTermination: false,
+    unhealthyDrainingIntervalSeconds: drain,
+  };
+}
