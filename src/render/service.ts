@@ -1,0 +1,84 @@
+import { LBC_ANNOTATION, PORT, type Finding } from '../model';
+import { describeValue, type DrainPlan } from '../plan';
+import type { PodDisruptionBudget, Service } from './k8s';
+
+/** Where the NLB is reachable from. */
+export type LoadBalancerScheme = 'internal' | 'internet-facing';
+
+export const DEFAULT_SCHEME: LoadBalancerScheme = 'internal';
+
+/** Checks a Service's own options (the scheme and the port the NLB listens on). */
+export function checkServiceOptions(options: { readonly scheme?: unknown; readonly port?: unknown }): Finding[] {
+  const violations: Finding[] = [];
+  if (options.scheme !== undefined && options.scheme !== 'internal' && options.scheme !== 'internet-facing') {
+    violations.push({ rule: 'budget-valid', severity: 'error', field: 'scheme', message: `scheme must be 'internal' or 'internet-facing'; got ${describeValue(options.scheme)}.` });
+  }
+  const port = options.port;
+  if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < PORT.min || port > PORT.max)) {
+    violations.push({ rule: 'budget-valid', severity: 'error', field: 'port', message: `port must be a port number ${PORT.min}–${PORT.max}; got ${describeValue(port)}.` });
+  }
+  return violations;
+}
+
+/** The plan's LBC annotations with the scheme after the target type, in a fixed order. */
+export function renderServiceAnnotations(plan: DrainPlan, scheme: LoadBalancerScheme = DEFAULT_SCHEME): Record<string, string> {
+  const annotations: Record<string, string> = {};
+  for (const [key, value] of Object.entries(plan.serviceAnnotations)) {
+    annotations[key] = value;
+    if (key === LBC_ANNOTATION.targetType) annotations[LBC_ANNOTATION.scheme] = scheme;
+  }
+  return annotations;
+}
+
+export interface ServiceRenderOptions {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Extra annotations; the plan's win on a clash. */
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly selector: Readonly<Record<string, string>>;
+  /** The port the NLB listens on. */
+  readonly port: number;
+  /** The pod's gRPC port. */
+  readonly targetPort: number;
+  readonly scheme?: LoadBalancerScheme;
+}
+
+/** A LoadBalancer Service the LBC turns into an NLB with ip targets. */
+export function renderService(plan: DrainPlan, options: ServiceRenderOptions): Service {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: options.name,
+      ...(options.namespace !== undefined && { namespace: options.namespace }),
+      ...(options.labels !== undefined && { labels: options.labels }),
+      annotations: { ...options.annotations, ...renderServiceAnnotations(plan, options.scheme) },
+    },
+    spec: {
+      type: 'LoadBalancer',
+      selector: options.selector,
+      ports: [{ name: 'grpc', port: options.port, targetPort: options.targetPort, protocol: 'TCP' }],
+    },
+  };
+}
+
+export interface PodDisruptionBudgetRenderOptions {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly matchLabels: Readonly<Record<string, string>>;
+}
+
+export function renderPodDisruptionBudget(plan: DrainPlan, options: PodDisruptionBudgetRenderOptions): PodDisruptionBudget {
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: {
+      name: options.name,
+      ...(options.namespace !== undefined && { namespace: options.namespace }),
+      ...(options.labels !== undefined && { labels: options.labels }),
+    },
+    spec: { maxUnavailable: plan.podDisruptionBudget.maxUnavailable, selector: { matchLabels: options.matchLabels } },
+  };
+}
