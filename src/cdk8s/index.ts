@@ -1,0 +1,3 @@
+export * from './drain-budget-props';
+export * from './grpc-deployment';
+export * from './nlb-grpc-service';
