@@ -9,6 +9,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^grpc-drain$': '<rootDir>/src/index.ts',
+    '^grpc-drain/pulumi/policy$': '<rootDir>/src/pulumi/policy/index.ts',
     '^grpc-drain/(.*)$': '<rootDir>/src/$1/index.ts',
   },
   testTimeout: 60000,
