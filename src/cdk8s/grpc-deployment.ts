@@ -1,7 +1,7 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import type { ContractEnvOptions } from '../model';
+import type { ContractEnvOptions, Finding } from '../model';
 import type { DrainPlan } from '../plan';
 import { DEFAULT_CONTAINER_NAME, planWorkload, renderContainerFragment, renderWorkloadFragment, type ContainerDrainFragment } from '../render';
 import { cdk8sFieldLabel, toDrainBudget, type DrainBudgetProps } from './drain-budget-props';
@@ -82,6 +82,8 @@ export class GrpcDeployment extends kplus.Deployment {
   public readonly grpcPort: number;
   /** The PodDisruptionBudget (maxUnavailable 1) selecting this Deployment's pods. */
   public readonly podDisruptionBudget: ApiObject;
+  /** Warnings of the plan (also printed to stderr at construction). */
+  public readonly findings: readonly Finding[];
 
   constructor(scope: Construct, id: string, props: GrpcDeploymentProps) {
     const { budget: budgetProps, healthPort, container, contractEnv, image, grpcPort, ...deploymentProps } = props;
@@ -120,11 +122,14 @@ export class GrpcDeployment extends kplus.Deployment {
       ],
     });
     this.plan = plan;
+    this.findings = plan.findings;
     this.grpcPort = grpcPort;
     this.grpcContainer = this.containers[0];
 
     if ('sleep' in preStop) setNativePreStopSleep(this, this.grpcContainer.name, preStop.sleep.seconds);
     for (const [key, value] of Object.entries(fragment.podAnnotations)) this.podMetadata.addAnnotation(key, value);
+    // cdk8s has no warning channel of its own; stderr keeps `cdk8s synth` output clean.
+    for (const warning of plan.findings) console.warn(`grpc-drain: GrpcDeployment '${id}': warning [${warning.rule}] ${warning.field}: ${warning.message}`);
 
     // Same name and namespace as the Deployment (another kind, no clash); the selector is
     // read at synth time so labels selected later are included.

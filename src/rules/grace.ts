@@ -75,12 +75,18 @@ export const graceUnderCap: DrainRule = {
     if (!v) return [];
     const [grace, cap] = v;
     if (grace <= cap) return [];
+    const work = allKnown(preStopDelaySeconds(s.preStop), s.drainTimeoutSeconds, s.cleanupSeconds);
+    const needed = work ? work[0] + work[1] + work[2] : undefined;
+    const consequence =
+      needed !== undefined && cap < needed
+        ? `the kubelet kills the pod at ${secs(cap)}, ${secs(needed - cap)} before its drain and cleanup can end`
+        : `the grace period is cut to ${secs(cap)}, ${secs(grace - cap)} less than planned`;
     return [
       finding(
         'grace-under-cap',
         'error',
         'terminationGracePeriodSeconds',
-        `terminationGracePeriodSeconds (${secs(grace)}) must be ≤ the cluster's cap maxTerminationGracePeriodSeconds (${secs(cap)}): the pod is killed at ${secs(cap)}, ${secs(grace - cap)} before its drain can end. Shrink propagation, drain timeout, cleanup or headroom until their sum fits in ${secs(cap)}, or raise the cap.`,
+        `terminationGracePeriodSeconds (${secs(grace)}) must be ≤ the cluster's cap maxTerminationGracePeriodSeconds (${secs(cap)}): ${consequence}. Shrink propagation, drain timeout, cleanup or headroom until their sum fits in ${secs(cap)}, or raise the cap.`,
       ),
     ];
   },

@@ -7,7 +7,7 @@ import {
   type DrainSettings,
   type Finding,
 } from '../model';
-import { allKnown, finding, secs, type DrainRule } from './rule';
+import { allKnown, finding, secs, sumText, type DrainRule } from './rule';
 
 const BURSTS = 'UNAVAILABLE / ECONNREFUSED bursts on every deploy';
 
@@ -88,12 +88,16 @@ export const sleepWithinGrace: DrainRule = {
       hook.kind === 'sleep'
         ? 'the API server rejects the pod (a sleep action may not outlast the grace period)'
         : 'the kubelet kills the hook when the grace period ends and SIGKILLs the server without ever sending SIGTERM';
+    const rest = allKnown(s.drainTimeoutSeconds, s.cleanupSeconds, s.headroomSeconds);
+    const fix = rest
+      ? `Raise terminationGracePeriodSeconds to ${sumText([['sleep', sleep], ['drain timeout', rest[0]], ['cleanup', rest[1]], ['headroom', rest[2]]])}`
+      : 'Raise terminationGracePeriodSeconds to cover the sleep plus drain, cleanup and headroom';
     return [
       finding(
         'sleep-within-grace',
         'error',
         'terminationGracePeriodSeconds',
-        `preStop sleep (${secs(sleep)}) must be ≤ terminationGracePeriodSeconds (${secs(grace)}): ${consequence}. Raise terminationGracePeriodSeconds to cover the sleep plus drain, cleanup and headroom.`,
+        `preStop sleep (${secs(sleep)}) must be ≤ terminationGracePeriodSeconds (${secs(grace)}): ${consequence}. ${fix}.`,
       ),
     ];
   },
