@@ -14,4 +14,8 @@ module.exports = {
     '^grpc-drain/(.*)$': '<rootDir>/src/$1/index.ts',
   },
   testTimeout: 60000,
+  // @pulumi/pulumi keeps its runtime state on globalThis; jest's cleanup of it only warns.
+  testEnvironmentOptions: { globalsCleanup: 'off' },
+  // A user's `npm install` inside examples/pulumi must not shadow the root's @pulumi/* (the mocks).
+  modulePathIgnorePatterns: ['<rootDir>/examples/pulumi/node_modules'],
 };

@@ -1,0 +1,320 @@
+/**
+ * drainTransform, tested the only ways that work without an engine:
+ *
+ * - Under mocks, `k8s.helm.v4.Chart` and `k8s.yaml.v2.ConfigGroup` are remote components: the
+ *   mock monitor records the component and nothing else (its children are rendered by the
+ *   provider plugin in a real run). The test below shows it.
+ * - Under mocks, the `transforms` resource option is not supported at all: registering any
+ *   resource with it fails with "The Pulumi CLI does not support transforms" (the SDK asks
+ *   the monitor, and the mock monitor does not set that capability; in a real run the
+ *   engine calls the transform back over a local gRPC server).
+ *
+ * So the transform is called directly with the `ResourceTransformArgs` the engine would pass
+ * for the children of a Helm v4 chart (type token, `<chart>:<namespace>/<name>`, the object as
+ * props) built from a `helm template`-style fixture, and the engine's part is emulated for
+ * program-declared resources: transform, then register with the result, under mocks.
+ */
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import fc from 'fast-check';
+import { readFileSync } from 'fs';
+import { DrainBudgetError, planWorkload, renderDeployment, type DrainBudget } from 'grpc-drain';
+import { drainTransform, retrofitWorkload, type DrainTransform } from 'grpc-drain/pulumi';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import { join } from 'path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { promiseOf, registered, setupMocks, type Recorder } from './mocks';
+
+type Json = Record<string, any>;
+
+const CHART: Json[] = parseAllDocuments(readFileSync(join(__dirname, 'fixtures', 'engine-chart.yaml'), 'utf8')).map((doc) => doc.toJS());
+const P = 'service.beta.kubernetes.io/aws-load-balancer-';
+const SEED: DrainBudget = { propagationSeconds: 20, drainTimeoutSeconds: 10, healthPort: 8733 };
+
+function object(kind: string, name: string): Json {
+  const found = CHART.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} ${name} in the fixture`);
+  return found;
+}
+
+/** The args the engine passes for a child of `new k8s.helm.v4.Chart('engine', …)` in namespace default. */
+function childArgs(o: Json): pulumi.ResourceTransformArgs {
+  const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['core', o.apiVersion];
+  return { custom: true, type: `kubernetes:${group}/${version}:${o.kind}`, name: `engine:default/${o.metadata.name}`, props: structuredClone(o), opts: {} };
+}
+
+function apply(transform: DrainTransform, o: Json): Json | undefined {
+  return transform(childArgs(o))?.props as Json | undefined;
+}
+
+let recorder: Recorder;
+beforeAll(async () => {
+  recorder = await setupMocks();
+});
+beforeEach(() => recorder.clear());
+
+describe('drainTransform on the children of a Helm chart', () => {
+  const transform = drainTransform(SEED);
+
+  it('drains the Deployment: first container, plan on top, everything else kept', () => {
+    const before = object('Deployment', 'engine');
+    const after = apply(transform, before)!;
+    const pod = after.spec.template.spec;
+    const [engine, sidecar] = pod.containers;
+    expect(pod.terminationGracePeriodSeconds).toBe(45);
+    expect(engine.lifecycle).toEqual({ postStart: { exec: { command: ['/bin/warm-cache'] } }, preStop: { sleep: { seconds: 20 } } });
+    expect(engine.readinessProbe).toEqual({ httpGet: { path: '/ready', port: 8733, scheme: 'HTTP' }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 });
+    expect(engine.livenessProbe).toEqual({ httpGet: { path: '/live', port: 8733, scheme: 'HTTP' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
+    // The contract first (the chart's own GRPC_DRAIN_TIMEOUT_SECONDS=30 dropped: the plan wins), then the chart's variables.
+    expect(engine.env).toEqual([
+      { name: 'GRPC_DRAIN_TIMEOUT_SECONDS', value: '10' },
+      { name: 'GRPC_DRAIN_CLEANUP_SECONDS', value: '5' },
+      { name: 'GRPC_DRAIN_HEALTH_PORT', value: '8733' },
+      { name: 'GRPC_DRAIN_READY_PATH', value: '/ready' },
+      { name: 'GRPC_DRAIN_LIVE_PATH', value: '/live' },
+      { name: 'LOG_LEVEL', valueFrom: { configMapKeyRef: { name: 'engine-config', key: 'LOG_LEVEL' } } },
+    ]);
+    expect(engine.args).toEqual(['--listen=:7070']);
+    expect(engine.resources).toEqual({ requests: { cpu: '500m', memory: '256Mi' } });
+    expect(engine.ports).toEqual(before.spec.template.spec.containers[0].ports);
+    expect(sidecar).toEqual(before.spec.template.spec.containers[1]);
+    expect(after.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
+    expect(after.spec.minReadySeconds).toBe(0);
+    expect(after.spec.replicas).toBe(3);
+    expect(after.spec.template.metadata.annotations).toEqual({
+      'prometheus.io/scrape': 'true',
+      'grpc-drain.dev/budget': '{"propagationSeconds":20,"drainTimeoutSeconds":10,"cleanupSeconds":5,"headroomSeconds":10,"kubernetesVersion":"1.30"}',
+    });
+    expect(after.metadata).toEqual(before.metadata);
+    expect(pod.serviceAccountName).toBe('engine');
+    expect(() => new Deployment(after as never).validate()).not.toThrow();
+  });
+
+  it('drains a StatefulSet through its default-container annotation and leaves its updateStrategy', () => {
+    const before = object('StatefulSet', 'engine-scheduler');
+    const after = apply(transform, before)!;
+    const [metrics, scheduler] = after.spec.template.spec.containers;
+    expect(metrics).toEqual(before.spec.template.spec.containers[0]);
+    expect(scheduler.lifecycle.preStop).toEqual({ sleep: { seconds: 20 } });
+    expect(after.spec.template.spec.terminationGracePeriodSeconds).toBe(45);
+    expect(after.spec.minReadySeconds).toBe(0);
+    expect(after.spec.updateStrategy).toEqual({ type: 'RollingUpdate' });
+    expect(after.spec.strategy).toBeUndefined();
+    expect(() => new StatefulSet(after as never).validate()).not.toThrow();
+  });
+
+  it('annotates LoadBalancer Services, keeping the scheme the chart chose', () => {
+    const publicService = apply(transform, object('Service', 'engine'))!;
+    expect(publicService.metadata.annotations).toEqual({
+      [`${P}scheme`]: 'internet-facing',
+      [`${P}name`]: 'engine-public',
+      [`${P}type`]: 'external',
+      [`${P}nlb-target-type`]: 'ip',
+      [`${P}healthcheck-protocol`]: 'http',
+      [`${P}healthcheck-port`]: '8733',
+      [`${P}healthcheck-path`]: '/ready',
+      [`${P}healthcheck-interval`]: '5',
+      [`${P}healthcheck-timeout`]: '5',
+      [`${P}healthcheck-healthy-threshold`]: '2',
+      [`${P}healthcheck-unhealthy-threshold`]: '2',
+      [`${P}target-group-attributes`]:
+        'deregistration_delay.timeout_seconds=45,deregistration_delay.connection_termination.enabled=true,target_health_state.unhealthy.connection_termination.enabled=false,target_health_state.unhealthy.draining_interval_seconds=10',
+    });
+    expect(publicService.spec).toEqual(object('Service', 'engine').spec);
+    expect(apply(transform, object('Service', 'engine-admin'))!.metadata.annotations[`${P}scheme`]).toBe('internal');
+    expect(apply(drainTransform(SEED, {}, { scheme: 'internet-facing' }), object('Service', 'engine-admin'))!.metadata.annotations[`${P}scheme`]).toBe('internet-facing');
+  });
+
+  it('adds no scheme to a Service that chose one with the deprecated internal annotation', () => {
+    const legacy = { ...object('Service', 'engine-admin'), metadata: { name: 'legacy', annotations: { [`${P}internal`]: 'false' } } };
+    const annotations = apply(transform, legacy)!.metadata.annotations;
+    expect(annotations[`${P}scheme`]).toBeUndefined();
+    expect(annotations[`${P}internal`]).toBe('false');
+    expect(annotations[`${P}type`]).toBe('external');
+  });
+
+  it.each([
+    ['ConfigMap', 'engine-config'],
+    ['Service', 'engine-headless'],
+  ])('leaves a %s (%s) untouched', (kind, name) => {
+    expect(transform(childArgs(object(kind, name)))).toBeUndefined();
+  });
+
+  it('leaves the chart component itself untouched', () => {
+    expect(transform({ custom: false, type: 'kubernetes:helm.sh/v4:Chart', name: 'engine', props: { chart: './engine-chart' }, opts: {} })).toBeUndefined();
+    expect(transform({ custom: false, type: 'kubernetes:yaml/v2:ConfigGroup', name: 'engine', props: { yaml: '' }, opts: {} })).toBeUndefined();
+  });
+
+  it('never mutates the props it is given', () => {
+    const args = childArgs(object('Deployment', 'engine'));
+    const copy = structuredClone(args.props);
+    transform(args);
+    expect(args.props).toEqual(copy);
+  });
+
+  it('gives the same result when applied twice', () => {
+    const once = apply(transform, object('Deployment', 'engine'))!;
+    const twice = apply(transform, once)!;
+    expect(twice).toEqual(once);
+  });
+
+  it('keeps the resource options', () => {
+    const opts = { protect: true, ignoreChanges: ['spec.replicas'] };
+    const result = transform({ ...childArgs(object('Deployment', 'engine')), opts });
+    expect(result?.opts).toBe(opts);
+  });
+
+  it('matches the snapshot of the drained chart', () => {
+    const drained = CHART.map((o) => apply(transform, o) ?? o);
+    expect(drained.map((o) => stringify(o, { sortMapEntries: true })).join('---\n')).toMatchSnapshot();
+    // Targeted: only the two workloads and the two LoadBalancer Services changed.
+    expect(CHART.filter((o, index) => drained[index] !== o).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Service/engine',
+      'Service/engine-admin',
+      'Deployment/engine',
+      'StatefulSet/engine-scheduler',
+      'Deployment/redis',
+    ]);
+  });
+
+  it('carries its plan', () => {
+    expect(transform.plan.terminationGracePeriodSeconds).toBe(45);
+    expect(transform.plan.budget.healthPort).toBe(8733);
+  });
+});
+
+describe('drainTransform match', () => {
+  it('selects workloads and Services by labels, and the gRPC container by name', () => {
+    const transform = drainTransform(SEED, { labels: { 'app.kubernetes.io/name': 'engine' }, containers: ['engine'] });
+    expect(apply(transform, object('Deployment', 'engine'))!.spec.template.spec.containers[0].lifecycle.preStop).toEqual({ sleep: { seconds: 20 } });
+    // Labelled engine, but no container named engine: skipped.
+    expect(apply(transform, object('StatefulSet', 'engine-scheduler'))).toBeUndefined();
+    expect(apply(transform, object('Deployment', 'redis'))).toBeUndefined();
+    expect(apply(transform, object('Service', 'engine'))).toBeDefined();
+    expect(apply(transform, object('Service', 'engine-admin'))).toBeUndefined();
+  });
+
+  it('selects by Kubernetes or Pulumi resource name', () => {
+    const transform = drainTransform(SEED, { workloads: ['engine-scheduler'], services: ['engine:default/engine-admin'] });
+    expect(apply(transform, object('Deployment', 'engine'))).toBeUndefined();
+    expect(apply(transform, object('StatefulSet', 'engine-scheduler'))).toBeDefined();
+    expect(apply(transform, object('Service', 'engine'))).toBeUndefined();
+    expect(apply(transform, object('Service', 'engine-admin'))).toBeDefined();
+  });
+
+  it('drains several containers of one pod when told to', () => {
+    const transform = drainTransform(SEED, { containers: ['engine', 'fluent-bit'] });
+    const containers = apply(transform, object('Deployment', 'engine'))!.spec.template.spec.containers;
+    expect(containers.map((c: Json) => c.lifecycle.preStop)).toEqual([{ sleep: { seconds: 20 } }, { sleep: { seconds: 20 } }]);
+  });
+
+  it('fails on a named workload without the named container', () => {
+    const transform = drainTransform(SEED, { workloads: ['redis'], containers: ['engine'] });
+    expect(() => apply(transform, object('Deployment', 'redis'))).toThrow(
+      "drainTransform: Deployment 'engine:default/redis' is named in match.workloads but has no container named engine; fix match.containers or match.workloads.",
+    );
+  });
+});
+
+describe('drainTransform rejects an unsafe budget when it is created', () => {
+  it('lists every violation, match and option problems included', () => {
+    let error: unknown;
+    try {
+      drainTransform(
+        { propagationSeconds: 30, drainTimeoutSeconds: 10, terminationGracePeriodSeconds: 30 },
+        { workloads: [], container: ['x'] } as never,
+        { scheme: 'public' as never, contractEnv: { drainTimeout: '1BAD' } },
+      );
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(DrainBudgetError);
+    expect((error as DrainBudgetError).violations.map((v) => `[${v.rule}] ${v.field}`)).toEqual([
+      '[grace-covers-drain] terminationGracePeriodSeconds',
+      '[deregistration-delay-covers-drain] deregistrationDelaySeconds',
+      '[budget-valid] match.container',
+      '[budget-valid] match.workloads',
+      '[budget-valid] scheme',
+      '[budget-valid] env.drainTimeout',
+    ]);
+    expect((error as Error).message.split('\n')[0]).toBe('unsafe drain budget of drainTransform (6 violations):');
+    expect((error as DrainBudgetError).violations[2].message).toBe('match.container is not a match field; use one of workloads, services, containers, labels.');
+    expect((error as DrainBudgetError).violations[3].message).toBe('match.workloads must be a non-empty list of names (leave it out to match every one); got [].');
+  });
+
+  it('names budget fields as the caller wrote them', () => {
+    expect(() => drainTransform({ drainTimeoutSeconds: Number.NaN })).toThrow('budget.drainTimeoutSeconds must be a finite number of seconds; got NaN.');
+  });
+});
+
+describe('drainTransform with props holding Outputs (resources declared in the program)', () => {
+  it('returns Outputs that register the plan, as the engine would after the transform', async () => {
+    const transform = drainTransform(SEED);
+    const source = object('Deployment', 'engine');
+    const props = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: pulumi.output('engine') }, spec: pulumi.output(source.spec) };
+    const result = transform({ custom: true, type: 'kubernetes:apps/v1:Deployment', name: 'engine', props, opts: {} })!;
+    expect(pulumi.Output.isInstance(result.props.spec)).toBe(true);
+    const deployment = new k8s.apps.v1.Deployment('engine', result.props as k8s.apps.v1.DeploymentArgs, result.opts);
+    await registered(deployment);
+    const { spec, metadata } = recorder.one('kubernetes:apps/v1:Deployment').inputs;
+    expect(metadata).toEqual({ name: 'engine' });
+    expect(spec.template.spec.terminationGracePeriodSeconds).toBe(45);
+    expect(spec.template.spec.containers[0].lifecycle.preStop).toEqual({ sleep: { seconds: 20 } });
+    expect(spec.strategy.rollingUpdate).toEqual({ maxSurge: '25%', maxUnavailable: 0 });
+    expect(await promiseOf(deployment.spec.template.spec.terminationGracePeriodSeconds)).toBe(45);
+  });
+
+  it('leaves an unmatched Output-holding Service as it was', async () => {
+    const transform = drainTransform(SEED);
+    const props = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'internal' }, spec: pulumi.output({ type: 'ClusterIP', ports: [{ port: 80 }] }) };
+    const result = transform({ custom: true, type: 'kubernetes:core/v1:Service', name: 'internal', props, opts: {} })!;
+    const service = new k8s.core.v1.Service('internal', result.props as k8s.core.v1.ServiceArgs, result.opts);
+    await registered(service);
+    expect(recorder.one('kubernetes:core/v1:Service').inputs).toEqual({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'internal' }, spec: { type: 'ClusterIP', ports: [{ port: 80 }] } });
+  });
+});
+
+describe('under mocks', () => {
+  it('a yaml/v2 ConfigGroup registers only itself: its children come from the provider plugin in a real run', async () => {
+    const group = new k8s.yaml.v2.ConfigGroup('engine-yaml', { objs: CHART });
+    await registered(group);
+    expect(recorder.summary()).toEqual(['kubernetes:yaml/v2:ConfigGroup::engine-yaml']);
+    expect(recorder.one('kubernetes:yaml/v2:ConfigGroup').custom).toBe(false);
+  });
+});
+
+describe('retrofit parity with the components', () => {
+  const budgets = fc.record(
+    {
+      propagationSeconds: fc.integer({ min: 1, max: 300 }),
+      drainTimeoutSeconds: fc.integer({ min: 0, max: 120 }),
+      cleanupSeconds: fc.integer({ min: 0, max: 30 }),
+      headroomSeconds: fc.integer({ min: 0, max: 30 }),
+      kubernetesVersion: fc.constantFrom('1.28', '1.30', '1.33'),
+      readinessGate: fc.boolean(),
+    },
+    { requiredKeys: ['propagationSeconds'] },
+  );
+
+  it('a drained chart workload gets the plan-driven fields a GrpcDeployment renders', () => {
+    fc.assert(
+      fc.property(budgets, (budget) => {
+        const workload = planWorkload({ budget: { ...budget, healthPort: 8733 }, grpcPort: 7070 });
+        const rendered = renderDeployment(workload, { name: 'engine', matchLabels: { app: 'engine' }, image: 'engine' });
+        const drained = retrofitWorkload('Deployment', object('Deployment', 'engine'), workload.plan, { contractEnv: workload.contractEnv, containers: ['engine'] }) as Json;
+        const mine = rendered.spec.template.spec.containers[0] as Json;
+        const theirs = drained.spec.template.spec.containers[0];
+        expect(theirs.lifecycle.preStop).toEqual(mine.lifecycle.preStop);
+        expect(theirs.readinessProbe).toEqual(mine.readinessProbe);
+        expect(theirs.livenessProbe).toEqual(mine.livenessProbe);
+        expect(theirs.env.slice(0, workload.contractEnv.length)).toEqual(mine.env);
+        expect(drained.spec.template.spec.terminationGracePeriodSeconds).toBe(rendered.spec.template.spec.terminationGracePeriodSeconds);
+        expect(drained.spec.minReadySeconds).toBe(rendered.spec.minReadySeconds);
+        expect(drained.spec.strategy).toEqual(rendered.spec.strategy);
+        expect(drained.spec.template.metadata.annotations['grpc-drain.dev/budget']).toBe(rendered.spec.template.metadata.annotations?.['grpc-drain.dev/budget']);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
