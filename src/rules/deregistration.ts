@@ -23,7 +23,18 @@ export const deregistrationDelayBounded: DrainRule = {
         ),
       ];
     }
-    const fix = grace !== undefined ? ` Set ${ATTR_DELAY}=${Math.min(grace, DEREGISTRATION_DELAY.max)} (terminationGracePeriodSeconds) in the target-group attributes.` : ` Set ${ATTR_DELAY} to terminationGracePeriodSeconds.`;
+    // The grace period the budget needs; when the actual one is shorter, grace-covers-drain
+    // asks to raise it, and the delay should follow the raised value, not the short one.
+    const parts = allKnown(preStopDelaySeconds(s.preStop), s.drainTimeoutSeconds, s.cleanupSeconds, s.headroomSeconds);
+    const planned = parts ? parts[0] + parts[1] + parts[2] + parts[3] : undefined;
+    const graceTooShort = grace !== undefined && planned !== undefined && grace < planned;
+    const target = grace !== undefined ? Math.min(Math.max(grace, planned ?? 0), DEREGISTRATION_DELAY.max) : undefined;
+    const fix =
+      target === undefined
+        ? ` Set ${ATTR_DELAY} to terminationGracePeriodSeconds.`
+        : graceTooShort
+          ? ` Set ${ATTR_DELAY}=${target} together with terminationGracePeriodSeconds=${planned} (sleep + drain timeout + cleanup + headroom).`
+          : ` Set ${ATTR_DELAY}=${target} (terminationGracePeriodSeconds) in the target-group attributes.`;
     if (s.deregistrationDelaySource === 'aws-default') {
       const after = grace !== undefined && delay > grace ? `, ${secs(delay - grace)} after the kubelet has killed it at ${secs(grace)}` : '';
       return [
@@ -36,12 +47,16 @@ export const deregistrationDelayBounded: DrainRule = {
       ];
     }
     if (grace !== undefined && delay > grace) {
+      const remedy =
+        graceTooShort && planned !== undefined && delay <= planned
+          ? ` The grace period is the one too short: raise terminationGracePeriodSeconds to ${secs(planned)} (sleep + drain timeout + cleanup + headroom) and keep the delay at most that.`
+          : fix;
       return [
         finding(
           'deregistration-delay-bounded',
           'warning',
           'deregistrationDelaySeconds',
-          `${ATTR_DELAY} (${secs(delay)}) must be ≤ terminationGracePeriodSeconds (${secs(grace)}): the NLB keeps the target draining ${secs(delay - grace)} after the pod is gone, and connections to it hang until then.${fix}`,
+          `${ATTR_DELAY} (${secs(delay)}) must be ≤ terminationGracePeriodSeconds (${secs(grace)}): the NLB keeps the target draining ${secs(delay - grace)} after the pod is gone, and connections to it hang until then.${remedy}`,
         ),
       ];
     }

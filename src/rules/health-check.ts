@@ -24,6 +24,16 @@ export const healthcheckUsesReadiness: DrainRule = {
         ),
       ];
     }
+    if (readiness?.kind === 'tcpSocket') {
+      return [
+        finding(
+          'healthcheck-uses-readiness',
+          'error',
+          'readinessProbe',
+          'the readiness probe is a TCP connect: it succeeds until the process exits, so readiness never flips to 503 on SIGTERM, for the kubelet or for the NLB. Serve readiness over HTTP (200 while serving, 503 from SIGTERM on) and point both the probe and the NLB health check at it.',
+        ),
+      ];
+    }
     if (readiness && readiness.kind !== 'httpGet' && readiness.kind !== 'none') {
       return [
         finding(

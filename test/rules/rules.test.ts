@@ -238,6 +238,11 @@ const failing: Record<RuleId, FailingCase[]> = {
       ],
     ],
     [
+      'a TCP readiness probe',
+      settings({ readinessProbe: { kind: 'tcpSocket', port: 7070 } }),
+      [{ severity: 'error', field: 'readinessProbe', message: 'the readiness probe is a TCP connect: it succeeds until the process exits, so readiness never flips to 503 on SIGTERM, for the kubelet or for the NLB. Serve readiness over HTTP (200 while serving, 503 from SIGTERM on) and point both the probe and the NLB health check at it.' }],
+    ],
+    [
       'a gRPC readiness probe',
       settings({ readinessProbe: { kind: 'grpc', port: 7070 } }),
       [{ severity: 'error', field: 'readinessProbe', message: 'the readiness probe is grpc but an NLB can only check HTTP, HTTPS or TCP: the NLB cannot follow the signal the kubelet uses. Serve readiness over HTTP (200 while serving, 503 from SIGTERM on) and point both the probe and the health check at it.' }],
@@ -283,6 +288,16 @@ const failing: Record<RuleId, FailingCase[]> = {
       'a delay longer than the grace period',
       settings({ deregistrationDelaySeconds: 120 }),
       [{ severity: 'warning', field: 'deregistrationDelaySeconds', message: 'deregistration_delay.timeout_seconds (120s) must be ≤ terminationGracePeriodSeconds (45s): the NLB keeps the target draining 75s after the pod is gone, and connections to it hang until then. Set deregistration_delay.timeout_seconds=45 (terminationGracePeriodSeconds) in the target-group attributes.' }],
+    ],
+    [
+      'a delay that fits the budget but not a too-short grace period (the grace period is at fault)',
+      settings({ deregistrationDelaySeconds: 45, terminationGracePeriodSeconds: 30 }),
+      [{ severity: 'warning', field: 'deregistrationDelaySeconds', message: 'deregistration_delay.timeout_seconds (45s) must be ≤ terminationGracePeriodSeconds (30s): the NLB keeps the target draining 15s after the pod is gone, and connections to it hang until then. The grace period is the one too short: raise terminationGracePeriodSeconds to 45s (sleep + drain timeout + cleanup + headroom) and keep the delay at most that.' }],
+    ],
+    [
+      "AWS's default with a too-short grace period: the delay follows the grace period the budget needs",
+      settings({ deregistrationDelaySeconds: 300, deregistrationDelaySource: 'aws-default', terminationGracePeriodSeconds: 30 }),
+      [{ severity: 'warning', field: 'deregistrationDelaySeconds', message: "deregistration_delay.timeout_seconds is not set, so AWS's 300s default applies: a deregistered pod stays draining in the NLB for 300s, 270s after the kubelet has killed it at 30s, and connections to it linger that long. Set deregistration_delay.timeout_seconds=45 together with terminationGracePeriodSeconds=45 (sleep + drain timeout + cleanup + headroom)." }],
     ],
     [
       'a delay beyond AWS’s 3600s',
