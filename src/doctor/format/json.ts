@@ -1,0 +1,24 @@
+import type { DoctorReport } from '../types';
+
+/** Version of the JSON report's shape; raised on an incompatible change. */
+export const DOCTOR_JSON_VERSION = 1;
+
+/**
+ * The report as JSON for machines: `{ version, tool, sources, objectCount, errorCount,
+ * warningCount, notes, workloads: [...] }`, each workload with its budget (value and
+ * source), settings, assumptions, unknowns and findings (rule, severity, field, symptom,
+ * message, location, fix fragments).
+ */
+export function formatJson(report: DoctorReport): string {
+  const document = {
+    version: DOCTOR_JSON_VERSION,
+    tool: 'grpc-drain doctor',
+    sources: report.sources,
+    objectCount: report.objectCount,
+    errorCount: report.errorCount,
+    warningCount: report.warningCount,
+    notes: report.notes,
+    workloads: report.workloads,
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

@@ -1,0 +1,96 @@
+import { BUDGET_DEFAULTS } from '../model';
+import { DrainBudgetError, resolveBudget, type FieldLabel } from '../plan';
+
+/**
+ * What the doctor assumes where the manifests are silent. A workload's own
+ * `grpc-drain.dev/budget` annotation wins over these.
+ */
+export interface DoctorOptions {
+  /**
+   * Seconds for the NLB to stop opening new connections to a terminating pod.
+   * @default 20
+   */
+  readonly propagationSeconds?: number;
+  /**
+   * Bound on the server's graceful stop after SIGTERM, seconds.
+   * @default 10
+   */
+  readonly drainTimeoutSeconds?: number;
+  /**
+   * Work after the drain before the process exits, seconds.
+   * @default 5
+   */
+  readonly cleanupSeconds?: number;
+  /**
+   * Margin wanted before SIGKILL, seconds.
+   * @default 10
+   */
+  readonly headroomSeconds?: number;
+  /**
+   * The cluster's Kubernetes version (`"1.30"`): whether the native preStop sleep exists.
+   * @default - unknown: the version-dependent checks stay silent
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * A cap the cluster puts on `terminationGracePeriodSeconds`.
+   * @default - none known
+   */
+  readonly maxTerminationGracePeriodSeconds?: number;
+  /**
+   * Whether the namespaces carry `elbv2.k8s.aws/pod-readiness-gate-inject: enabled`, for
+   * namespaces whose Namespace object is not in the input.
+   * @default - unknown
+   */
+  readonly readinessGate?: boolean;
+  /**
+   * Namespace of objects without `metadata.namespace` (as `kubectl apply` without `-n`).
+   * @default "default"
+   */
+  readonly defaultNamespace?: string;
+}
+
+/** Options with each budget value and whether the caller gave it. */
+export interface ResolvedDoctorOptions {
+  readonly propagationSeconds: { readonly value: number; readonly given: boolean };
+  readonly drainTimeoutSeconds: { readonly value: number; readonly given: boolean };
+  readonly cleanupSeconds: { readonly value: number; readonly given: boolean };
+  readonly headroomSeconds: { readonly value: number; readonly given: boolean };
+  readonly kubernetesVersion?: string;
+  readonly maxTerminationGracePeriodSeconds?: number;
+  readonly readinessGate?: boolean;
+  readonly defaultNamespace: string;
+}
+
+/**
+ * Checks the options with the budget's own validation (rule `budget-valid`) and applies the
+ * defaults. Throws {@link DrainBudgetError} listing every bad option; `fieldLabel` names the
+ * options in its messages the way the caller spells them (`--drain`).
+ */
+export function resolveDoctorOptions(options: DoctorOptions = {}, fieldLabel?: FieldLabel): ResolvedDoctorOptions {
+  const budget = {
+    ...(options.propagationSeconds !== undefined && { propagationSeconds: options.propagationSeconds }),
+    ...(options.drainTimeoutSeconds !== undefined && { drainTimeoutSeconds: options.drainTimeoutSeconds }),
+    ...(options.cleanupSeconds !== undefined && { cleanupSeconds: options.cleanupSeconds }),
+    ...(options.headroomSeconds !== undefined && { headroomSeconds: options.headroomSeconds }),
+    ...(options.kubernetesVersion !== undefined && { kubernetesVersion: options.kubernetesVersion }),
+    ...(options.maxTerminationGracePeriodSeconds !== undefined && { maxTerminationGracePeriodSeconds: options.maxTerminationGracePeriodSeconds }),
+    ...(options.readinessGate !== undefined && { readinessGate: options.readinessGate }),
+  };
+  const { budget: checked, violations } = resolveBudget(budget, fieldLabel);
+  const defaultNamespace = options.defaultNamespace ?? 'default';
+  if (typeof defaultNamespace !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(defaultNamespace)) {
+    violations.push({ rule: 'budget-valid', severity: 'error', field: 'defaultNamespace', message: `defaultNamespace must be a namespace name (RFC 1123 label); got ${JSON.stringify(defaultNamespace)}.` });
+  }
+  if (violations.length > 0) throw new DrainBudgetError(violations, [], 'doctor options');
+  const value = (given: number | undefined, resolved: number | undefined, fallback: number) => ({ value: resolved ?? fallback, given: given !== undefined });
+  return {
+    propagationSeconds: value(options.propagationSeconds, checked.propagationSeconds, BUDGET_DEFAULTS.propagationSeconds),
+    drainTimeoutSeconds: value(options.drainTimeoutSeconds, checked.drainTimeoutSeconds, BUDGET_DEFAULTS.drainTimeoutSeconds),
+    cleanupSeconds: value(options.cleanupSeconds, checked.cleanupSeconds, BUDGET_DEFAULTS.cleanupSeconds),
+    headroomSeconds: value(options.headroomSeconds, checked.headroomSeconds, BUDGET_DEFAULTS.headroomSeconds),
+    ...(options.kubernetesVersion !== undefined && checked.kubernetesVersion !== undefined && { kubernetesVersion: checked.kubernetesVersion }),
+    ...(checked.maxTerminationGracePeriodSeconds !== undefined && { maxTerminationGracePeriodSeconds: checked.maxTerminationGracePeriodSeconds }),
+    ...(options.readinessGate !== undefined && { readinessGate: options.readinessGate }),
+    defaultNamespace,
+  };
+}

@@ -1,0 +1,228 @@
+import { spawnSync } from 'child_process';
+import { mkdtempSync, writeFileSync, mkdirSync, copyFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import * as fc from 'fast-check';
+import { main, type CliIo } from '../../src/cli';
+import { fixturePath, readFixture } from '../doctor/helpers';
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exited?: number;
+}
+
+async function run(argv: readonly string[], options: { stdin?: string; isTTY?: boolean; env?: Record<string, string> } = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  let exited: number | undefined;
+  const io: CliIo = {
+    stdin: options.stdin ?? '',
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    isTTY: options.isTTY ?? false,
+    env: options.env ?? {},
+    exit: (code) => {
+      exited = code;
+    },
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr, ...(exited !== undefined && { exited }) };
+}
+
+const NO_STACK = /\n\s+at /;
+
+describe('grpc-drain doctor', () => {
+  it('exits 1 with error findings, and reports them', async () => {
+    const r = await run(['doctor', fixturePath('02-sigkill.yaml')]);
+    expect(r.code).toBe(1);
+    expect(r.exited).toBe(1);
+    expect(r.stdout).toContain('error   grace-covers-drain');
+    expect(r.stdout).toContain('      terminationGracePeriodSeconds: 45');
+    expect(r.stderr).toBe('');
+  });
+
+  it('exits 0 on clean manifests, and on warnings only', async () => {
+    expect((await run(['doctor', fixturePath('02-sigkill.fixed.yaml')])).code).toBe(0);
+    const warnings = await run(['doctor', fixturePath('05-lingering.yaml')]);
+    expect(warnings.code).toBe(0);
+    expect(warnings.stdout).toContain('! 0 errors, 2 warnings');
+  });
+
+  it('reads stdin with -', async () => {
+    const r = await run(['doctor', '-'], { stdin: readFixture('01-econnrefused.yaml') });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Deployment default/engine  -:3');
+  });
+
+  it('reads every manifest under a directory', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'grpc-drain-doctor-'));
+    mkdirSync(path.join(dir, 'nested'));
+    copyFileSync(fixturePath('02-sigkill.fixed.yaml'), path.join(dir, 'a.yaml'));
+    copyFileSync(fixturePath('04-huge-grace.fixed.json'), path.join(dir, 'nested', 'b.json'));
+    writeFileSync(path.join(dir, 'README.md'), '# not a manifest');
+    const r = await run(['doctor', dir, '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).sources).toEqual([
+      { file: path.join(dir, 'a.yaml'), objects: 4 },
+      { file: path.join(dir, 'nested', 'b.json'), objects: 4 },
+    ]);
+  });
+
+  it.each([
+    [['doctor', '-'], 'a: [1,\nb: c\n', /^grpc-drain: -:2:1: invalid YAML in document 1: /],
+    [['doctor', 'does-not-exist.yaml'], '', /^grpc-drain: cannot read does-not-exist.yaml: no such file or directory\n$/],
+    [['doctor', '-'], '', /^grpc-drain: no Kubernetes objects in the input \(-\): nothing to diagnose\n$/],
+    [['doctor'], '', /^grpc-drain: no input: pass manifest files or directories, or - to read stdin/],
+    [['doctor', '-', '--drain', 'abc'], 'kind: Service', /^grpc-drain: \[budget-valid\] --drain must be a duration such as 20s, 1m30s, 500ms or a number of seconds; got "abc".\n$/],
+    [['doctor', '-', '--propagation', '0'], 'kind: Service', /^grpc-drain: \[budget-valid\] --propagation must be ≥ 1s; got 0s.\n$/],
+    [['doctor', '-', '--kubernetes-version', 'latest'], 'kind: Service', /^grpc-drain: \[budget-valid\] --kubernetes-version must be a Kubernetes version string such as "1.30"; got "latest" \(a string\).\n$/],
+    [['doctor', '-', '--namespace', 'Bad_NS'], 'kind: Service', /^grpc-drain: \[budget-valid\] --namespace must be a namespace name/],
+    [['doctor', '-', '--format', 'xml'], 'kind: Service', /^error: option '-f, --format <format>' argument 'xml' is invalid/],
+    [['doctor', '-', '--bogus'], 'kind: Service', /^error: unknown option '--bogus'/],
+  ])('%j exits 2 with one line on stderr and no stack trace', async (argv, stdin, message) => {
+    const r = await run(argv, { stdin });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(NO_STACK);
+    expect(r.stdout).toBe('');
+  });
+
+  it('prints JSON and SARIF', async () => {
+    const json = await run(['doctor', fixturePath('03-flip-unseen.yaml'), '--format', 'json']);
+    expect(JSON.parse(json.stdout).errorCount).toBe(1);
+    const sarif = await run(['doctor', fixturePath('03-flip-unseen.yaml'), '-f', 'sarif']);
+    expect(sarif.code).toBe(1);
+    expect(JSON.parse(sarif.stdout).runs[0].results[0].ruleId).toBe('healthcheck-uses-readiness');
+  });
+
+  it('colors only on a terminal, never with NO_COLOR or --no-color', async () => {
+    const file = fixturePath('02-sigkill.yaml');
+    expect((await run(['doctor', file], { isTTY: true })).stdout).toMatch(/\u001b\[/);
+    expect((await run(['doctor', file], { isTTY: false })).stdout).not.toMatch(/\u001b\[/);
+    expect((await run(['doctor', file], { isTTY: true, env: { NO_COLOR: '1' } })).stdout).not.toMatch(/\u001b\[/);
+    expect((await run(['doctor', file, '--no-color'], { isTTY: true })).stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('takes the budget from flags where the manifests have no annotation', async () => {
+    const r = await run(['doctor', fixturePath('01-econnrefused.fixed.yaml'), '--drain', '30s', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const workload = JSON.parse(r.stdout).workloads[0];
+    expect(workload.budget.drainTimeoutSeconds).toEqual({ value: 30, source: 'option' });
+    // 20s + 30s + 5s no longer fit in 45s, the 45s delay ends before the drain, and the
+    // unhealthy draining interval (10s) is shorter than the drain.
+    expect(workload.findings.map((f: { rule: string }) => f.rule)).toEqual(['grace-covers-drain', 'deregistration-delay-covers-drain', 'unhealthy-drain']);
+  });
+
+  it('--help prints usage, the exit codes and examples, and exits 0', async () => {
+    const r = await run(['doctor', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: grpc-drain doctor [options] [files...]');
+    expect(r.stdout).toContain('  2  unusable input');
+    expect(r.stdout).toContain('helm template my-release ./chart | grpc-drain doctor -');
+  });
+});
+
+describe('grpc-drain plan', () => {
+  it('prints the fragments and the timeline chart', async () => {
+    const r = await run(['plan', '--propagation', '30s', '--drain', '15s', '--health-port', '8733', '--scheme', 'internet-facing']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('grpc-drain plan: propagation 30s, drain timeout 15s, cleanup 5s, headroom 10s, Kubernetes 1.30\n');
+    expect(r.stdout).toContain('      terminationGracePeriodSeconds: 60\n');
+    expect(r.stdout).toContain('    service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing\n');
+    expect(r.stdout).toContain('    service.beta.kubernetes.io/aws-load-balancer-healthcheck-port: "8733"\n');
+    expect(r.stdout).toContain('deregistration_delay.timeout_seconds: "60"\n');
+    expect(r.stdout).toMatch(/preStop sleep +█+ SIGTERM 30s\n/);
+    expect(r.stdout).toMatch(/NLB draining +░+ reset 60s\n/);
+    expect(r.stdout).toContain('30s  kubelet     preStop ends: SIGTERM\n');
+  });
+
+  it.each([
+    ['1m30s', 90],
+    ['500ms', 1],
+    ['45', 45],
+    ['2.2', 3],
+  ])('--propagation %s is %ss', async (text, seconds) => {
+    const r = await run(['plan', '--propagation', text, '--json']);
+    expect(JSON.parse(r.stdout).preStopSleepSeconds).toBe(seconds);
+  });
+
+  it('--json has the plan numbers, fragments and the timeline', async () => {
+    const r = await run(['plan', '--json', '--kubernetes-version', '1.29', '--no-readiness-gate']);
+    const plan = JSON.parse(r.stdout);
+    expect(plan).toMatchObject({ preStopSleepSeconds: 20, preStopAction: 'exec', terminationGracePeriodSeconds: 45, deregistrationDelaySeconds: 45 });
+    expect(plan.rollout.minReadySeconds).toBe(30);
+    expect(plan.fragments.workload.spec.template.spec.containers[0].lifecycle.preStop).toEqual({ exec: { command: ['sleep', '20'] } });
+    expect(plan.timeline[0]).toMatchObject({ atSeconds: 0, actor: 'kubernetes' });
+    expect(plan.findings.map((f: { rule: string }) => f.rule)).toEqual(['sleep-action-supported']);
+  });
+
+  it.each([
+    [['plan', '--propagation', 'soon'], /^grpc-drain: \[budget-valid\] --propagation must be a duration such as 20s, 1m30s, 500ms or a number of seconds; got "soon".\n$/],
+    [['plan', '--propagation', '0'], /^grpc-drain: \[budget-valid\] --propagation must be ≥ 1s; got 0s.\n$/],
+    [['plan', '--hc-healthy-threshold', 'two'], /^grpc-drain: \[budget-valid\] --hc-healthy-threshold must be a whole number of checks ≥ 0; got "two" \(a string\).\n$/],
+    [['plan', '--health-port', '70000'], /^grpc-drain: \[budget-valid\] --health-port must be a port number 1–65535; got 70000.\n$/],
+    [['plan', '--readiness-path', 'ready'], /^grpc-drain: \[budget-valid\] --readiness-path must be an HTTP path starting with '\/'/],
+    [['plan', '--scheme', 'public'], /^grpc-drain: \[budget-valid\] --scheme must be internal or internet-facing; got "public".\n$/],
+    [['plan', '--max-grace', '30s'], /^grpc-drain: \[grace-under-cap\] terminationGracePeriodSeconds \(45s\) must be ≤/],
+  ])('%j exits 2 with the violation', async (argv, message) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(NO_STACK);
+  });
+
+  it('lists every violation, one per line', async () => {
+    const r = await run(['plan', '--hc-interval', '1s', '--hc-unhealthy-threshold', '20']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(3);
+  });
+
+  it('--help names a flag for every budget input', async () => {
+    const r = await run(['plan', '--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--propagation', '--drain', '--cleanup', '--headroom', '--hc-interval', '--hc-timeout', '--hc-healthy-threshold', '--hc-unhealthy-threshold', '--grace', '--deregistration-delay', '--max-grace', '--kubernetes-version', '--no-readiness-gate', '--health-port', '--readiness-path', '--liveness-path', '--json']) {
+      expect(r.stdout).toContain(flag);
+    }
+  });
+});
+
+describe('grpc-drain', () => {
+  it('without a command prints the help on stderr and exits 2; --help and --version exit 0', async () => {
+    const none = await run([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('Usage: grpc-drain [options] [command]');
+    expect((await run(['--help'])).code).toBe(0);
+    const version = await run(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('never exits other than 0, 1 or 2, whatever the arguments and stdin', async () => {
+    const arg = fc.oneof(
+      fc.constantFrom('doctor', 'plan', '-', '--format', 'json', 'sarif', '--drain', '--propagation', '--json', '--help', '--no-color', '-n', '10s', '-1', 'NaN', '--max-grace', '--kubernetes-version', '1.29', fixturePath('02-sigkill.yaml')),
+      fc.string({ maxLength: 10 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(arg, { maxLength: 6 }), fc.string({ maxLength: 200 }), async (argv, stdin) => {
+        const r = await run(argv, { stdin });
+        expect([0, 1, 2]).toContain(r.code);
+        expect(r.stderr).not.toMatch(NO_STACK);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('runs as a real process: exit code 2 and one line, no stack trace, on broken YAML', () => {
+    const cli = path.join(__dirname, '..', '..', 'src', 'cli.ts');
+    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', cli, 'doctor', '-'], {
+      input: 'kind: Service\nmetadata: {name: [\n',
+      encoding: 'utf8',
+      cwd: path.join(__dirname, '..', '..'),
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^grpc-drain: -:\d+:\d+: invalid YAML in document 1: /);
+  });
+});

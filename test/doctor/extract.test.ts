@@ -1,0 +1,347 @@
+import { BUDGET_ANNOTATION, LBC_ANNOTATION, READINESS_GATE_LABEL } from '../../src/model';
+import { execSleepSeconds, parseLbcStringMap } from '../../src/doctor';
+import { cleanObjects, doctorFixture, doctorText, doctorVariant, ruleIds, toYamlStream } from './helpers';
+
+describe('preStop exec commands', () => {
+  it.each([
+    [['sleep', '20'], 20],
+    [['/bin/sleep', '15s'], 15],
+    [['/bin/sh', '-c', 'sleep 20'], 20],
+    [['sh', '-c', 'sleep 5 && nginx -s quit'], 5],
+    [['bash', '-c', 'echo draining; sleep 10; sleep 2'], 12],
+    [['busybox', 'sleep', '1m'], 60],
+    [['sh', '-c', 'sleep 2.5'], 3],
+    [['sleep', 'infinity'], undefined],
+    [['sh', '-c', 'sleep $DELAY'], undefined],
+    [['/app/shutdown'], undefined],
+    [['sh', '-c', 'nosleep 5'], undefined],
+  ] as const)('%j sleeps %p seconds', (command, seconds) => {
+    expect(execSleepSeconds(command)).toBe(seconds);
+  });
+
+  it('an exec hook without a literal sleep makes the delay unknown, and says so', () => {
+    const report = doctorVariant(({ deployment }) => {
+      deployment.spec.template.spec.containers[0].lifecycle = { preStop: { exec: { command: ['/app/drain'] } } };
+    });
+    const w = report.workloads[0]!;
+    expect(w.settings.preStop).toEqual({ kind: 'exec', command: ['/app/drain'] });
+    expect(w.unknown.map((u) => u.field)).toContain('preStop.seconds');
+    // The delay is unknown: the prestop rules stay silent; only the binary warning remains.
+    expect(ruleIds(report)).toEqual(['sleep-action-supported/warning']);
+  });
+
+  it('an httpGet hook delays SIGTERM by an unknown time', () => {
+    const report = doctorVariant(({ deployment }) => {
+      deployment.spec.template.spec.containers[0].lifecycle = { preStop: { httpGet: { path: '/drain', port: 8733 } } };
+    });
+    expect(report.workloads[0]!.settings.preStop).toEqual({ kind: 'httpGet', path: '/drain', port: 8733 });
+    expect(ruleIds(report)).toEqual([]);
+  });
+});
+
+describe('pairing frontends with workloads', () => {
+  it('a Service without the LBC annotation or class is not an NLB of the LBC', () => {
+    const report = doctorVariant(({ service }) => {
+      delete service.metadata.annotations[LBC_ANNOTATION.type];
+    });
+    expect(report.workloads).toHaveLength(0);
+    expect(report.notes.join('\n')).toMatch(/no gRPC workload found/);
+  });
+
+  it('loadBalancerClass service.k8s.aws/nlb selects the LBC, and its default target type is instance', () => {
+    const report = doctorVariant(({ service }) => {
+      delete service.metadata.annotations[LBC_ANNOTATION.type];
+      delete service.metadata.annotations[LBC_ANNOTATION.targetType];
+      service.spec.loadBalancerClass = 'service.k8s.aws/nlb';
+    });
+    const w = report.workloads[0]!;
+    expect(w.settings.targetType).toBe('instance');
+    expect(w.assumptions.join('\n')).toMatch(/instance is the Load Balancer Controller's default/);
+    expect(ruleIds(report)).toContain('target-type-ip/warning');
+    const fix = w.findings.find((f) => f.rule === 'target-type-ip')!.fix[0]!;
+    expect(fix.yaml).toBe(`metadata:\n  annotations:\n    ${LBC_ANNOTATION.targetType}: ip\n`);
+  });
+
+  it('another loadBalancerClass wins over the type annotation: not the LBC', () => {
+    const report = doctorVariant(({ service }) => {
+      service.spec.loadBalancerClass = 'example.com/other';
+    });
+    expect(report.workloads).toHaveLength(0);
+  });
+
+  it('the legacy nlb-ip type means ip targets', () => {
+    const report = doctorVariant(({ service }) => {
+      service.metadata.annotations[LBC_ANNOTATION.type] = 'nlb-ip';
+      delete service.metadata.annotations[LBC_ANNOTATION.targetType];
+    });
+    expect(report.workloads[0]!.settings.targetType).toBe('ip');
+  });
+
+  it('an LBC Service that is not of type LoadBalancer creates no NLB, and the note says so', () => {
+    const report = doctorVariant(({ service }) => {
+      service.spec.type = 'ClusterIP';
+    });
+    expect(report.workloads).toHaveLength(0);
+    expect(report.notes.join('\n')).toMatch(/spec.type is ClusterIP, not LoadBalancer/);
+  });
+
+  it('pairs only within a namespace; objects without one are in the default namespace (or --namespace)', () => {
+    const report = doctorVariant(({ service }) => {
+      service.metadata.namespace = 'other';
+    });
+    expect(report.workloads).toHaveLength(0);
+    const moved = doctorVariant(({ service }) => {
+      service.metadata.namespace = 'prod';
+    }, { defaultNamespace: 'prod' });
+    expect(moved.workloads[0]!.workload).toEqual({ kind: 'Deployment', namespace: 'prod', name: 'engine' });
+  });
+
+  it('picks the container whose port is the targetPort, by name or by number', () => {
+    const report = doctorVariant(({ deployment, service }) => {
+      const containers = deployment.spec.template.spec.containers;
+      containers.unshift({ name: 'envoy', image: 'envoy', ports: [{ name: 'admin', containerPort: 9901 }] });
+      service.spec.ports[0].targetPort = 7070;
+    });
+    const w = report.workloads[0]!;
+    expect(w.container).toBe('engine');
+    expect(w.containerReason).toBe("declares the Service's targetPort 7070");
+    expect(ruleIds(report)).toEqual([]);
+  });
+
+  it('a named targetPort nobody declares gives no endpoint: no workload, and a note', () => {
+    const report = doctorVariant(({ service }) => {
+      service.spec.ports[0].targetPort = 'h2';
+    });
+    expect(report.workloads).toHaveLength(0);
+    expect(report.notes.join('\n')).toMatch(/no container declares a port named 'h2'/);
+  });
+
+  it('a numeric targetPort nobody declares: the only container, said so', () => {
+    const report = doctorVariant(({ service }) => {
+      service.spec.ports[0].targetPort = 7443;
+    });
+    expect(report.workloads[0]!.containerReason).toBe('the only container (no container declares port 7443)');
+  });
+
+  it('of several Service ports reaching one container, the gRPC one is used', () => {
+    const report = doctorVariant(({ deployment, service }) => {
+      deployment.spec.template.spec.containers[0].ports.push({ name: 'metrics', containerPort: 9100 });
+      service.spec.ports = [
+        { name: 'metrics', port: 9100, targetPort: 'metrics' },
+        { name: 'grpc', port: 443, targetPort: 'grpc' },
+      ];
+    });
+    expect(report.workloads).toHaveLength(1);
+    expect(report.workloads[0]!.frontend).toMatchObject({ port: 443, targetPort: 'grpc' });
+  });
+
+  it('a TargetGroupBinding pairs through its Service; the target group itself is unknown', () => {
+    const report = doctorFixture('tgb.yaml');
+    const w = report.workloads[0]!;
+    expect(w.frontend).toMatchObject({ kind: 'TargetGroupBinding', name: 'api-tgb', service: 'api' });
+    expect(w.settings.targetType).toBe('ip');
+    expect(w.settings.healthCheck).toBeUndefined();
+    expect(w.settings.deregistrationDelaySeconds).toBeUndefined();
+    expect(w.unknown.find((u) => u.field === 'healthCheck')!.reason).toMatch(/managed outside Kubernetes/);
+    expect(ruleIds(report)).toEqual([]);
+  });
+
+  it('a workload with the budget annotation but no frontend in the input is still diagnosed', () => {
+    const objects = cleanObjects();
+    const deployment = objects[0]!;
+    deployment.spec.template.metadata.annotations = { [BUDGET_ANNOTATION]: '{"propagationSeconds":20,"drainTimeoutSeconds":10,"cleanupSeconds":5,"headroomSeconds":10}' };
+    delete deployment.spec.template.spec.terminationGracePeriodSeconds;
+    const report = doctorText(toYamlStream([deployment]));
+    const w = report.workloads[0]!;
+    expect(w.frontend).toBeUndefined();
+    expect(ruleIds(report)).toEqual(['grace-covers-drain/error', 'pdb-present/warning']);
+  });
+});
+
+describe('what the doctor reads', () => {
+  it('reads kind: List items and JSON', () => {
+    const report = doctorFixture('04-huge-grace.json');
+    expect(report.objectCount).toBe(4);
+    expect(report.workloads[0]!.workload).toEqual({ kind: 'Deployment', namespace: 'search', name: 'indexer' });
+    expect(report.workloads[0]!.location).toMatchObject({ document: 1, item: 1 });
+  });
+
+  it('fills Kubernetes and LBC defaults for what is unset', () => {
+    const report = doctorText(
+      toYamlStream([
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'bare' },
+          spec: { selector: { matchLabels: { app: 'bare' } }, template: { metadata: { labels: { app: 'bare' } }, spec: { containers: [{ name: 'app', image: 'x' }] } } },
+        },
+        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'bare', annotations: { [LBC_ANNOTATION.type]: 'external' } }, spec: { type: 'LoadBalancer', selector: { app: 'bare' }, ports: [{ port: 50051 }] } },
+      ]),
+    );
+    const s = report.workloads[0]!.settings;
+    expect(s.terminationGracePeriodSeconds).toBe(30);
+    expect(s.preStop).toEqual({ kind: 'none' });
+    expect(s.readinessProbe).toEqual({ kind: 'none' });
+    expect(s.rollout).toEqual({ strategy: 'RollingUpdate', maxUnavailable: '25%', maxSurge: '25%', minReadySeconds: 0 });
+    expect(s.healthCheck).toEqual({ protocol: 'TCP', port: 'traffic-port', intervalSeconds: 10, timeoutSeconds: 10, healthyThreshold: 3, unhealthyThreshold: 3 });
+    expect(s.targetType).toBe('instance');
+    expect(s).toMatchObject({ deregistrationDelaySeconds: 300, deregistrationDelaySource: 'aws-default', connectionTermination: false, unhealthyConnectionTermination: true, unhealthyDrainingIntervalSeconds: 0 });
+    expect(s.podDisruptionBudget).toBe(false);
+    expect(s.readinessGate).toBe(false); // instance targets get no readiness gate
+    expect(ruleIds(report)).toEqual([
+      'prestop-present/error',
+      'healthcheck-uses-readiness/error',
+      'deregistration-delay-bounded/warning',
+      'connection-termination-enabled/warning',
+      'probes-distinct/error',
+      'target-type-ip/warning',
+      'rollout-waits-for-lb/warning',
+      'rollout-waits-for-lb/warning',
+      'pdb-present/warning',
+    ]);
+  });
+
+  it('instance targets with externalTrafficPolicy Local default to kube-proxy healthz', () => {
+    const report = doctorVariant(({ service }) => {
+      service.metadata.annotations = { [LBC_ANNOTATION.type]: 'external' };
+      service.spec.externalTrafficPolicy = 'Local';
+      service.spec.healthCheckNodePort = 32123;
+    });
+    expect(report.workloads[0]!.settings.healthCheck).toEqual({ protocol: 'HTTP', port: 32123, path: '/healthz', intervalSeconds: 10, timeoutSeconds: 6, healthyThreshold: 2, unhealthyThreshold: 2 });
+  });
+
+  it('reads the readiness gate from the Namespace label, or the pod readinessGates; else unknown', () => {
+    const withNamespace = (enabled: string) =>
+      doctorVariant(({ all }) => {
+        all.unshift({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default', labels: { [READINESS_GATE_LABEL]: enabled } } });
+      });
+    expect(withNamespace('enabled').workloads[0]!.settings.readinessGate).toBe(true);
+    expect(withNamespace('disabled').workloads[0]!.settings.readinessGate).toBe(false);
+    const gates = doctorVariant(({ deployment }) => {
+      deployment.spec.template.spec.readinessGates = [{ conditionType: 'target-health.elbv2.k8s.aws/k8s-default-engine-0123456789' }];
+    });
+    expect(gates.workloads[0]!.settings.readinessGate).toBe(true);
+    const unknown = doctorVariant(() => undefined);
+    expect(unknown.workloads[0]!.settings.readinessGate).toBeUndefined();
+    expect(unknown.workloads[0]!.unknown.map((u) => u.field)).toContain('readinessGate');
+    expect(doctorVariant(() => undefined, { readinessGate: false }).workloads[0]!.settings.readinessGate).toBe(false);
+  });
+
+  it('without the readiness gate, minReadySeconds must cover propagation + healthy threshold × interval', () => {
+    const report = doctorVariant(({ all }) => {
+      all.unshift({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
+    });
+    const finding = report.workloads[0]!.findings.find((f) => f.rule === 'rollout-waits-for-lb')!;
+    expect(finding.field).toBe('rollout.minReadySeconds');
+    expect(finding.fix[0]!.yaml).toBe('spec:\n  minReadySeconds: 30\n');
+  });
+
+  it('matches PDB selectors with matchExpressions; no PDB is a warning with a PDB to create', () => {
+    expect(doctorFixture('02-sigkill.fixed.yaml').workloads[0]!.settings.podDisruptionBudget).toBe(true);
+    const report = doctorVariant(({ all }) => {
+      all.splice(2, 1);
+    });
+    const finding = report.workloads[0]!.findings.find((f) => f.rule === 'pdb-present')!;
+    expect(finding.fix[0]).toEqual({
+      target: { kind: 'PodDisruptionBudget', namespace: 'default', name: 'engine-pdb' },
+      action: 'create',
+      yaml: 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: engine-pdb\n  namespace: default\nspec:\n  maxUnavailable: 1\n  selector:\n    matchLabels:\n      app: engine\n',
+    });
+  });
+
+  it('resolves named probe ports; an undeclared name is unknown, not a mismatch', () => {
+    const report = doctorVariant(({ deployment }) => {
+      deployment.spec.template.spec.containers[0].readinessProbe.httpGet.port = 'healthz';
+    });
+    const w = report.workloads[0]!;
+    expect(w.settings.readinessProbe).toMatchObject({ kind: 'httpGet', path: '/ready' });
+    expect(w.settings.readinessProbe!.port).toBeUndefined();
+    expect(w.notes.join('\n')).toMatch(/port 'healthz', which the container does not declare/);
+    expect(ruleIds(report)).toEqual([]);
+  });
+
+  it('reports unparsable annotations as input notes and leaves the value unknown', () => {
+    const report = doctorVariant(({ service }) => {
+      service.metadata.annotations[LBC_ANNOTATION.healthCheckInterval] = 'five';
+      service.metadata.annotations[LBC_ANNOTATION.targetGroupAttributes] = 'deregistration_delay.timeout_seconds';
+    });
+    const w = report.workloads[0]!;
+    expect(w.notes).toEqual([
+      `${LBC_ANNOTATION.healthCheckInterval}: "five" is not a whole number; the Load Balancer Controller fails to reconcile the Service.`,
+      `${LBC_ANNOTATION.targetGroupAttributes}: "deregistration_delay.timeout_seconds" is not a list of key=value pairs; the Load Balancer Controller fails to reconcile the Service.`,
+    ]);
+    expect(w.settings.healthCheck!.intervalSeconds).toBeUndefined();
+    expect(w.settings.deregistrationDelaySeconds).toBeUndefined();
+  });
+
+  it('a string where a number belongs is invalid, not converted', () => {
+    const report = doctorVariant(({ deployment }) => {
+      deployment.spec.template.spec.terminationGracePeriodSeconds = '45';
+    });
+    const w = report.workloads[0]!;
+    expect(w.settings.terminationGracePeriodSeconds).toBeUndefined();
+    expect(w.notes).toContain('terminationGracePeriodSeconds is "45" (a string), not a whole number: the API server rejects it.');
+  });
+
+  it('parses target-group attributes like the LBC', () => {
+    expect(parseLbcStringMap(' a=1 , b = 2,,c=x=y ')).toEqual({ a: '1', 'b ': ' 2', c: 'x=y' });
+    expect(parseLbcStringMap('a=1,b')).toBeUndefined();
+    expect(parseLbcStringMap('=1')).toBeUndefined();
+  });
+});
+
+describe('the budget', () => {
+  it('comes from the annotation, else the options, else the defaults, and says which', () => {
+    const report = doctorFixture('02-sigkill.yaml', { drainTimeoutSeconds: 99 });
+    expect(report.workloads[0]!.budget).toEqual({
+      propagationSeconds: { value: 20, source: 'annotation' },
+      drainTimeoutSeconds: { value: 10, source: 'annotation' },
+      cleanupSeconds: { value: 5, source: 'annotation' },
+      headroomSeconds: { value: 10, source: 'annotation' },
+      kubernetesVersion: { value: '1.31', source: 'annotation' },
+      maxTerminationGracePeriodSeconds: { source: 'unknown' },
+    });
+    const assumed = doctorFixture('01-econnrefused.yaml', { drainTimeoutSeconds: 12, kubernetesVersion: '1.29' });
+    expect(assumed.workloads[0]!.budget).toMatchObject({
+      propagationSeconds: { value: 20, source: 'default' },
+      drainTimeoutSeconds: { value: 12, source: 'option' },
+      kubernetesVersion: { value: '1.29', source: 'option' },
+    });
+  });
+
+  it('an invalid annotation is a budget-valid error, and the options fill in', () => {
+    const report = doctorVariant(({ deployment }) => {
+      deployment.spec.template.metadata.annotations = { [BUDGET_ANNOTATION]: '{"propagationSeconds":"20s","drainTimeoutSeconds":10}' };
+    });
+    const w = report.workloads[0]!;
+    expect(w.budget.propagationSeconds).toEqual({ value: 20, source: 'default' });
+    expect(w.budget.drainTimeoutSeconds).toEqual({ value: 10, source: 'annotation' });
+    const finding = w.findings[0]!;
+    expect(finding).toMatchObject({
+      rule: 'budget-valid',
+      severity: 'error',
+      field: `metadata.annotations.${BUDGET_ANNOTATION}.propagationSeconds`,
+      message: `${BUDGET_ANNOTATION} propagationSeconds must be a finite number of seconds; got "20s" (a string).`,
+    });
+    const notJson = doctorVariant(({ deployment }) => {
+      deployment.spec.template.metadata.annotations = { [BUDGET_ANNOTATION]: 'drain=10s' };
+    });
+    expect(notJson.workloads[0]!.findings[0]!.message).toMatch(/^the grpc-drain.dev\/budget annotation is not JSON/);
+  });
+
+  it('checks the cluster facts given as options: version and grace cap', () => {
+    const old = doctorFixture('01-econnrefused.fixed.yaml', { kubernetesVersion: '1.29' });
+    expect(ruleIds(old)).toEqual(['sleep-action-supported/error']);
+    expect(old.workloads[0]!.findings[0]!.fix[0]!.yaml).toContain('exec:\n                command:\n                  - sleep\n                  - "20"');
+    const capped = doctorFixture('01-econnrefused.fixed.yaml', { maxTerminationGracePeriodSeconds: 40 });
+    expect(ruleIds(capped)).toEqual(['grace-under-cap/error']);
+    // The plan for this budget cannot fit under the cap either: no fragment, the reason instead.
+    expect(capped.workloads[0]!.findings[0]!.fix).toEqual([]);
+    expect(capped.workloads[0]!.findings[0]!.fixNote).toMatch(/^no fix computed: the workload's budget cannot give a safe plan \(\[grace-under-cap\]/);
+  });
+
+  it('rejects invalid options with the budget-valid messages', () => {
+    expect(() => doctorText('', { drainTimeoutSeconds: -1 })).toThrow('drainTimeoutSeconds must be ≥ 0s; got -1s.');
+    expect(() => doctorText('', { defaultNamespace: 'Not_A_Namespace' })).toThrow(/defaultNamespace must be a namespace name/);
+  });
+});
