@@ -1,0 +1,7 @@
+export type { CleanupHook, CleanupOutcome } from './cleanup';
+export { createDrain, type Drain, type DrainPhase, type ShutdownOutcome, type ShutdownReason } from './drain';
+export { parseDurationSeconds } from './duration';
+export { GRPC_STATUS_UNAVAILABLE, type DrainableServer, type GrpcHandler, type GrpcMethodKind, type TrackableCall } from './grpc-types';
+export type { HealthServerAddress } from './health-server';
+export { jsonLinesLogger, type DrainEventName, type DrainLogEntry, type DrainLogger, type DrainLogLevel, type DrainLogValue } from './logger';
+export { DrainOptionsError, resolveDrainOptions, type DrainEnv, type DrainOptionProblem, type DrainOptions, type ResolvedDrainOptions } from './options';

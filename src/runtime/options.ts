@@ -1,0 +1,315 @@
+import {
+  BUDGET_DEFAULTS,
+  BUDGET_DURATION,
+  CONTRACT_ENV,
+  CONTRACT_KEYS,
+  ENV_NAME,
+  PORT,
+  type ContractEnvOptions,
+  type ContractKey,
+} from '../model';
+import { parseDurationSeconds } from './duration';
+import type { DrainLogger } from './logger';
+
+/** Environment variables as `process.env` holds them. */
+export type DrainEnv = { readonly [name: string]: string | undefined };
+
+/**
+ * Options of {@link createDrain}. The five contract values default from the `GRPC_DRAIN_*`
+ * variables the constructs inject (DESIGN.md §3), then from the budget defaults; an option
+ * given here wins over the variable.
+ */
+export interface DrainOptions {
+  /**
+   * Bound, in seconds, on the graceful stop after the streams are hung up; when it runs out
+   * the server is stopped hard. Fractions are kept (the core rounds budgets up to whole
+   * seconds; the runtime times in milliseconds).
+   * @default - `GRPC_DRAIN_TIMEOUT_SECONDS`, else 10
+   */
+  readonly drainTimeoutSeconds?: number;
+  /**
+   * Budget, in seconds, for the `onShutdown` hooks after the gRPC server has stopped.
+   * @default - `GRPC_DRAIN_CLEANUP_SECONDS`, else 5
+   */
+  readonly cleanupSeconds?: number;
+  /**
+   * Port of the HTTP health server. 0 asks the OS for a free port (tests, local runs): the
+   * NLB and the probes need a fixed one.
+   * @default - `GRPC_DRAIN_HEALTH_PORT`, else 8080
+   */
+  readonly healthPort?: number;
+  /**
+   * Address the health server binds.
+   * @default - every interface (Node's `server.listen(port)`)
+   */
+  readonly healthHost?: string;
+  /**
+   * Path answering 200 while the process takes new work and 503 from the start of the
+   * shutdown on. Point the NLB health check and the readiness probe here.
+   * @default - `GRPC_DRAIN_READY_PATH`, else "/ready"
+   */
+  readonly readinessPath?: string;
+  /**
+   * Path answering 200 until the health server closes, last, just before exit. Point the
+   * liveness probe here; never the NLB health check.
+   * @default - `GRPC_DRAIN_LIVE_PATH`, else "/live"
+   */
+  readonly livenessPath?: string;
+  /**
+   * The variable names to read, for a deployment whose constructs renamed them (their
+   * `contractEnv` option); `false` for a key reads no variable. Durations are read as seconds
+   * (`"10"`) or as Go durations (`"10s"`, `"1500ms"`) whatever the declared format.
+   * @default - the `GRPC_DRAIN_*` names
+   */
+  readonly contractEnv?: ContractEnvOptions;
+  /**
+   * Where the variables are read from (tests inject their own). Empty values count as unset.
+   * @default process.env
+   */
+  readonly env?: DrainEnv;
+  /**
+   * Install SIGTERM and SIGINT handlers that start the shutdown. They are removed once the
+   * shutdown has finished.
+   * @default true
+   */
+  readonly handleSignals?: boolean;
+  /**
+   * Call `process.exit(0)` once the shutdown has finished. Turn off when embedding the drain
+   * (or in tests) and act on the promise `shutdown()` returns instead.
+   * @default true
+   */
+  readonly exit?: boolean;
+  /**
+   * Whether `/ready` answers 200 before anything calls `setReady`. Pass `false` and call
+   * `setReady(true)` once the gRPC port is bound, so a new pod is not marked ready (and sent
+   * connections) before it listens.
+   * @default true
+   */
+  readonly initiallyReady?: boolean;
+  /**
+   * Wrap the server's `register` (which `addService` calls for every method) so the drain
+   * counts every call of the services added after `createDrain`, streams and unary calls
+   * alike. The count and the methods of the calls still open are logged when the drain
+   * timeout forces the stop. Without it only the calls passed to `track` are counted.
+   * @default true
+   */
+  readonly countCalls?: boolean;
+  /**
+   * The status message a hung-up stream ends with (code UNAVAILABLE).
+   * @default "server is shutting down; reconnect to another replica"
+   */
+  readonly hangUpMessage?: string;
+  /**
+   * Receives one entry per lifecycle event; `false` logs nothing.
+   * @default - {@link jsonLinesLogger} on stdout
+   */
+  readonly logger?: DrainLogger | false;
+}
+
+/** The contract values after defaults, variables and options are applied and checked. */
+export interface ResolvedDrainOptions {
+  /** Bound on the graceful stop, seconds (fractions kept). */
+  readonly drainTimeoutSeconds: number;
+  /** Budget of the cleanup hooks, seconds (fractions kept). */
+  readonly cleanupSeconds: number;
+  /** The health port; 0 for a free one. */
+  readonly healthPort: number;
+  readonly readinessPath: string;
+  readonly livenessPath: string;
+  /** Where each value came from: `options.x`, `NAME="value"` or `default`. */
+  readonly sources: { readonly [K in ContractKey]: string };
+}
+
+/** One rejected setting. */
+export interface DrainOptionProblem {
+  /** The option (`drainTimeoutSeconds`), or `options` for a problem with the options object. */
+  readonly option: string;
+  /** Where the value came from: `options.x` or the variable name. */
+  readonly source: string;
+  /** The whole sentence: source, value, what is expected. */
+  readonly message: string;
+}
+
+/** Thrown by {@link createDrain} and {@link resolveDrainOptions}: every bad setting at once. */
+export class DrainOptionsError extends Error {
+  public readonly problems: readonly DrainOptionProblem[];
+
+  constructor(problems: readonly DrainOptionProblem[]) {
+    const plural = problems.length === 1 ? 'setting' : 'settings';
+    super(`grpc-drain runtime: ${problems.length} invalid ${plural}:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`);
+    this.name = 'DrainOptionsError';
+    this.problems = problems;
+  }
+}
+
+/** The option that carries each contract value. */
+const CONTRACT_OPTION: { readonly [K in ContractKey]: keyof DrainOptions & string } = {
+  drainTimeout: 'drainTimeoutSeconds',
+  cleanup: 'cleanupSeconds',
+  healthPort: 'healthPort',
+  readinessPath: 'readinessPath',
+  livenessPath: 'livenessPath',
+};
+
+const KNOWN_OPTIONS: readonly (keyof DrainOptions)[] = [
+  'drainTimeoutSeconds',
+  'cleanupSeconds',
+  'healthPort',
+  'healthHost',
+  'readinessPath',
+  'livenessPath',
+  'contractEnv',
+  'env',
+  'handleSignals',
+  'exit',
+  'initiallyReady',
+  'countCalls',
+  'hangUpMessage',
+  'logger',
+];
+
+const DEFAULTS: { readonly [K in ContractKey]: number | string } = {
+  drainTimeout: BUDGET_DEFAULTS.drainTimeoutSeconds,
+  cleanup: BUDGET_DEFAULTS.cleanupSeconds,
+  healthPort: BUDGET_DEFAULTS.healthPort,
+  readinessPath: BUDGET_DEFAULTS.readinessPath,
+  livenessPath: BUDGET_DEFAULTS.livenessPath,
+};
+
+const EXPECTED_DURATION_ENV = `expected seconds ("10", "2.5") or a Go duration ("10s", "1500ms") from 0 to ${BUDGET_DURATION.max}s`;
+const EXPECTED_DURATION_OPTION = `expected a number of seconds from 0 to ${BUDGET_DURATION.max}`;
+const EXPECTED_PORT = `expected a whole port number from 0 to ${PORT.max} (0 picks a free port)`;
+const EXPECTED_PATH = `expected a URL path starting with '/', without spaces, '?' or '#'`;
+const PATH = /^\/[^\s?#]*$/;
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
+
+/** A raw value and where it came from. */
+interface Candidate {
+  readonly raw: unknown;
+  readonly source: string;
+  readonly fromEnv: boolean;
+}
+
+function variableName(key: ContractKey, contractEnv: ContractEnvOptions, problems: DrainOptionProblem[]): string | undefined {
+  const option = contractEnv[key];
+  if (option === false) return undefined;
+  if (option === undefined) return CONTRACT_ENV[key];
+  const name = typeof option === 'string' ? option : typeof option === 'object' && option !== null ? option.name : undefined;
+  if (typeof name !== 'string' || !ENV_NAME.test(name)) {
+    problems.push({
+      option: 'contractEnv',
+      source: `options.contractEnv.${key}`,
+      message: `options.contractEnv.${key} = ${show(typeof option === 'object' && option !== null ? option.name : option)}: expected an environment variable name, { name, format } or false.`,
+    });
+    return undefined;
+  }
+  return name;
+}
+
+/**
+ * Applies defaults, variables and options, and checks them all: throws a
+ * {@link DrainOptionsError} listing every problem, or returns the settings.
+ */
+export function resolveDrainOptions(options: DrainOptions = {}): ResolvedDrainOptions {
+  const problems: DrainOptionProblem[] = [];
+  if (typeof options !== 'object' || options === null) {
+    throw new DrainOptionsError([{ option: 'options', source: 'options', message: `options = ${show(options)}: expected an object.` }]);
+  }
+  for (const key of Object.keys(options)) {
+    if (!(KNOWN_OPTIONS as readonly string[]).includes(key)) {
+      const hint = KNOWN_OPTIONS.find((known) => known.toLowerCase().startsWith(key.toLowerCase()));
+      problems.push({
+        option: key,
+        source: `options.${key}`,
+        message: `options.${key} is not an option${hint ? `; did you mean '${hint}'?` : ''} (known: ${KNOWN_OPTIONS.join(', ')}).`,
+      });
+    }
+  }
+  const env: DrainEnv = options.env ?? process.env;
+  const contractEnv: ContractEnvOptions = options.contractEnv ?? {};
+
+  const lookUp = (key: ContractKey): Candidate | undefined => {
+    const option = CONTRACT_OPTION[key];
+    const fromOption = options[option];
+    if (fromOption !== undefined) return { raw: fromOption, source: `options.${option}`, fromEnv: false };
+    const name = variableName(key, contractEnv, problems);
+    const fromEnv = name === undefined ? undefined : env[name];
+    if (name !== undefined && fromEnv !== undefined && fromEnv !== '') return { raw: fromEnv, source: name, fromEnv: true };
+    return undefined;
+  };
+  const candidates = new Map(CONTRACT_KEYS.map((key) => [key, lookUp(key)]));
+  const candidate = (key: ContractKey): Candidate | undefined => candidates.get(key);
+  const reject = (key: ContractKey, c: Candidate, expected: string): undefined => {
+    const shown = c.fromEnv ? `${c.source}=${show(c.raw)}` : `${c.source} = ${show(c.raw)}`;
+    problems.push({ option: CONTRACT_OPTION[key], source: c.source, message: `${shown}: ${expected}.` });
+    return undefined;
+  };
+  const describe = (c: Candidate | undefined): string => (c === undefined ? 'default' : c.fromEnv ? `${c.source}=${show(c.raw)}` : c.source);
+
+  const duration = (key: ContractKey): number | undefined => {
+    const c = candidate(key);
+    if (c === undefined) return DEFAULTS[key] as number;
+    if (c.fromEnv) {
+      const seconds = parseDurationSeconds((c.raw as string).trim());
+      return seconds === undefined || seconds > BUDGET_DURATION.max ? reject(key, c, EXPECTED_DURATION_ENV) : seconds;
+    }
+    const ok = typeof c.raw === 'number' && Number.isFinite(c.raw) && c.raw >= BUDGET_DURATION.min && c.raw <= BUDGET_DURATION.max;
+    return ok ? (c.raw as number) : reject(key, c, EXPECTED_DURATION_OPTION);
+  };
+  const port = (key: ContractKey): number | undefined => {
+    const c = candidate(key);
+    if (c === undefined) return DEFAULTS[key] as number;
+    const value = c.fromEnv ? (/^\d+$/.test((c.raw as string).trim()) ? Number(c.raw) : NaN) : c.raw;
+    const ok = typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= PORT.max;
+    return ok ? (value as number) : reject(key, c, EXPECTED_PORT);
+  };
+  const path = (key: ContractKey): string | undefined => {
+    const c = candidate(key);
+    if (c === undefined) return DEFAULTS[key] as string;
+    return typeof c.raw === 'string' && PATH.test(c.raw) ? c.raw : reject(key, c, EXPECTED_PATH);
+  };
+
+  const drainTimeoutSeconds = duration('drainTimeout');
+  const cleanupSeconds = duration('cleanup');
+  const healthPort = port('healthPort');
+  const readinessPath = path('readinessPath');
+  const livenessPath = path('livenessPath');
+  if (readinessPath !== undefined && readinessPath === livenessPath) {
+    const from = `${describe(candidate('readinessPath'))}, ${describe(candidate('livenessPath'))}`;
+    problems.push({
+      option: 'livenessPath',
+      source: from,
+      message: `readinessPath and livenessPath are both ${show(readinessPath)} (${from}): expected two different paths, so a draining process fails readiness and still passes liveness.`,
+    });
+  }
+  for (const flag of ['handleSignals', 'exit', 'initiallyReady', 'countCalls'] as const) {
+    const value: unknown = options[flag];
+    if (value !== undefined && typeof value !== 'boolean') {
+      problems.push({ option: flag, source: `options.${flag}`, message: `options.${flag} = ${show(value)}: expected true or false.` });
+    }
+  }
+  if (options.healthHost !== undefined && (typeof options.healthHost !== 'string' || options.healthHost === '')) {
+    problems.push({ option: 'healthHost', source: 'options.healthHost', message: `options.healthHost = ${show(options.healthHost)}: expected a host name or IP address.` });
+  }
+  if (options.hangUpMessage !== undefined && typeof options.hangUpMessage !== 'string') {
+    problems.push({ option: 'hangUpMessage', source: 'options.hangUpMessage', message: `options.hangUpMessage = ${show(options.hangUpMessage)}: expected a string.` });
+  }
+  if (options.logger !== undefined && options.logger !== false && typeof options.logger !== 'function') {
+    problems.push({ option: 'logger', source: 'options.logger', message: `options.logger = ${show(options.logger)}: expected a function or false.` });
+  }
+
+  if (problems.length > 0) throw new DrainOptionsError(problems);
+  return {
+    drainTimeoutSeconds: drainTimeoutSeconds as number,
+    cleanupSeconds: cleanupSeconds as number,
+    healthPort: healthPort as number,
+    readinessPath: readinessPath as string,
+    livenessPath: livenessPath as string,
+    sources: Object.fromEntries(CONTRACT_KEYS.map((key) => [key, describe(candidate(key))])) as { [K in ContractKey]: string },
+  };
+}
