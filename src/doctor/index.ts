@@ -13,6 +13,6 @@ export { describeLocation, describeRef, formatText, type TextFormatOptions } fro
 export { ManifestParseError, manifestObjects, parseManifestText, type ManifestObject, type ManifestSource, type SourceLocation } from './manifests';
 export { execSleepSeconds } from './pod';
 export { parseLbcStringMap } from './nlb';
-export { resolveDoctorOptions, type DoctorOptions, type ResolvedDoctorOptions } from './options';
+export { doctorOptionsFromText, resolveDoctorOptions, type DoctorOptions, type DoctorTextOptions, type ResolvedDoctorOptions } from './options';
 export * from './types';
 export { isObject, type JsonObject } from './json';

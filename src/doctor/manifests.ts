@@ -101,7 +101,9 @@ export function parseManifestText(source: ManifestSource): ManifestObject[] {
   const lineCounter = new LineCounter();
   let docs: Document[];
   try {
-    const parsed = parseAllDocuments(source.text, { lineCounter });
+    // logLevel 'error': the yaml library would otherwise print warnings (collection keys…) to
+    // stderr; the doctor reports what it cannot read itself.
+    const parsed = parseAllDocuments(source.text, { lineCounter, logLevel: 'error' });
     docs = Array.isArray(parsed) ? parsed : [];
   } catch (error) {
     throw new ManifestParseError(source.path, `cannot parse YAML: ${firstLine(error instanceof Error ? error.message : String(error))}`);

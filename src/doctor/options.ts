@@ -1,4 +1,5 @@
 import { BUDGET_DEFAULTS } from '../model';
+import { durationSeconds } from './duration';
 import { DrainBudgetError, resolveBudget, type FieldLabel } from '../plan';
 
 /**
@@ -93,4 +94,68 @@ export function resolveDoctorOptions(options: DoctorOptions = {}, fieldLabel?: F
     ...(options.readinessGate !== undefined && { readinessGate: options.readinessGate }),
     defaultNamespace,
   };
+}
+
+/**
+ * Doctor options written as text, the way a cdk8s.yaml `properties:` block or a Pulumi
+ * policy config gives them: durations as `20s`, `1m30s`, `500ms` or a number of seconds.
+ */
+export interface DoctorTextOptions {
+  /** @default 20s */
+  readonly propagation?: string | number;
+  /** @default 10s */
+  readonly drain?: string | number;
+  /** @default 5s */
+  readonly cleanup?: string | number;
+  /** @default 10s */
+  readonly headroom?: string | number;
+  /** @default - unknown */
+  readonly kubernetesVersion?: string;
+  /** The cluster's cap on terminationGracePeriodSeconds. @default - no cap */
+  readonly maxGrace?: string | number;
+  /** Namespaces whose Namespace object is not in the input carry the LBC readiness-gate label. @default - unknown */
+  readonly readinessGate?: boolean;
+}
+
+const TEXT_LABEL: Readonly<Record<string, string>> = {
+  propagationSeconds: 'propagation',
+  drainTimeoutSeconds: 'drain',
+  cleanupSeconds: 'cleanup',
+  headroomSeconds: 'headroom',
+  maxTerminationGracePeriodSeconds: 'maxGrace',
+};
+
+/**
+ * Text options → {@link DoctorOptions}, checked like a budget. A value that is not a
+ * duration is reported, never guessed; `problems` holds one message per bad value.
+ */
+export function doctorOptionsFromText(text: DoctorTextOptions): { options: DoctorOptions; problems: string[] } {
+  const problems: string[] = [];
+  const duration = (name: keyof DoctorTextOptions, value: unknown): number | undefined => {
+    if (value === undefined) return undefined;
+    const seconds = durationSeconds(value);
+    if (seconds === undefined) problems.push(`${name} must be a duration such as 20s, 1m30s or a number of seconds; got ${JSON.stringify(value)}.`);
+    return seconds;
+  };
+  const propagation = duration('propagation', text.propagation);
+  const drain = duration('drain', text.drain);
+  const cleanup = duration('cleanup', text.cleanup);
+  const headroom = duration('headroom', text.headroom);
+  const maxGrace = duration('maxGrace', text.maxGrace);
+  const options: DoctorOptions = {
+    ...(propagation !== undefined && { propagationSeconds: propagation }),
+    ...(drain !== undefined && { drainTimeoutSeconds: drain }),
+    ...(cleanup !== undefined && { cleanupSeconds: cleanup }),
+    ...(headroom !== undefined && { headroomSeconds: headroom }),
+    ...(maxGrace !== undefined && { maxTerminationGracePeriodSeconds: maxGrace }),
+    ...(text.kubernetesVersion !== undefined && { kubernetesVersion: text.kubernetesVersion }),
+    ...(text.readinessGate !== undefined && { readinessGate: text.readinessGate }),
+  };
+  try {
+    resolveDoctorOptions(options, (field) => TEXT_LABEL[field] ?? field);
+  } catch (error) {
+    if (!(error instanceof DrainBudgetError)) throw error;
+    problems.push(...error.violations.map((v) => v.message));
+  }
+  return { options, problems };
 }

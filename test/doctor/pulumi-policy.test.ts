@@ -115,7 +115,7 @@ describe('the grpc-drain policy pack', () => {
     const violations = await runStack(errorsPolicy, stackArgs(resources, { drain: '30s' }));
     expect(violations.map((v) => v.message.split(']')[0])).toEqual(['[grace-covers-drain', '[deregistration-delay-covers-drain']);
     const bad = await runStack(errorsPolicy, stackArgs(resources, { drain: 'long' }));
-    expect(bad).toEqual([{ message: '[budget-valid] grpc-drain policy config: drain must be a duration such as 20s or a number of seconds; got "long".' }]);
+    expect(bad).toEqual([{ message: '[budget-valid] grpc-drain policy config: drain must be a duration such as 20s, 1m30s or a number of seconds; got "long".' }]);
   });
 
   /** Makes a property read throw, as @pulumi/policy does for a value unknown during preview. */

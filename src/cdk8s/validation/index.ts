@@ -26,16 +26,14 @@ import { readFileSync } from 'fs';
 import {
   describeLocation,
   diagnose,
-  durationSeconds,
+  doctorOptionsFromText,
   formatText,
   ManifestParseError,
   parseManifestText,
-  resolveDoctorOptions,
-  type DoctorOptions,
   type DoctorReport,
+  type DoctorTextOptions,
   type ManifestObject,
 } from '../../doctor';
-import { DrainBudgetError } from '../../plan';
 
 /** A violation as cdk8s-cli's `ValidationReport.addViolation` takes it. */
 export interface Cdk8sValidationViolation {
@@ -64,70 +62,13 @@ export interface Cdk8sValidationContext {
 
 /**
  * `properties:` of the cdk8s.yaml entry: what to assume where a workload has no
- * `grpc-drain.dev/budget` annotation. Durations take `20s`, `1m30s`, `500ms` or seconds.
+ * `grpc-drain.dev/budget` annotation, and how the plugin reports.
  */
-export interface GrpcDrainValidationProperties {
-  /** @default 20s */
-  readonly propagation?: string | number;
-  /** @default 10s */
-  readonly drain?: string | number;
-  /** @default 5s */
-  readonly cleanup?: string | number;
-  /** @default 10s */
-  readonly headroom?: string | number;
-  /** @default - unknown */
-  readonly kubernetesVersion?: string;
-  /** @default - no cap */
-  readonly maxGrace?: string | number;
-  /** Namespaces not in the manifests carry the LBC readiness-gate label. @default - unknown */
-  readonly readinessGate?: boolean;
+export interface GrpcDrainValidationProperties extends DoctorTextOptions {
   /** Fail the synth on warnings too. @default false */
   readonly failOnWarnings?: boolean;
   /** Print the doctor's text report during the synth. @default true */
   readonly printReport?: boolean;
-}
-
-function describeBad(name: string, value: unknown): string {
-  return `${name} must be a duration such as 20s, 1m30s or a number of seconds; got ${JSON.stringify(value)}.`;
-}
-
-/** The plugin's properties as doctor options; problems as `budget-valid` messages. */
-export function validationOptions(properties: GrpcDrainValidationProperties): { options: DoctorOptions; problems: string[] } {
-  const problems: string[] = [];
-  const duration = (name: keyof GrpcDrainValidationProperties, value: unknown): number | undefined => {
-    if (value === undefined) return undefined;
-    const seconds = durationSeconds(value);
-    if (seconds === undefined) problems.push(describeBad(name, value));
-    return seconds;
-  };
-  const propagation = duration('propagation', properties.propagation);
-  const drain = duration('drain', properties.drain);
-  const cleanup = duration('cleanup', properties.cleanup);
-  const headroom = duration('headroom', properties.headroom);
-  const maxGrace = duration('maxGrace', properties.maxGrace);
-  const options: DoctorOptions = {
-    ...(propagation !== undefined && { propagationSeconds: propagation }),
-    ...(drain !== undefined && { drainTimeoutSeconds: drain }),
-    ...(cleanup !== undefined && { cleanupSeconds: cleanup }),
-    ...(headroom !== undefined && { headroomSeconds: headroom }),
-    ...(maxGrace !== undefined && { maxTerminationGracePeriodSeconds: maxGrace }),
-    ...(properties.kubernetesVersion !== undefined && { kubernetesVersion: properties.kubernetesVersion }),
-    ...(properties.readinessGate !== undefined && { readinessGate: properties.readinessGate }),
-  };
-  const label: Record<string, string> = {
-    propagationSeconds: 'propagation',
-    drainTimeoutSeconds: 'drain',
-    cleanupSeconds: 'cleanup',
-    headroomSeconds: 'headroom',
-    maxTerminationGracePeriodSeconds: 'maxGrace',
-  };
-  try {
-    resolveDoctorOptions(options, (field) => label[field] ?? field);
-  } catch (error) {
-    if (!(error instanceof DrainBudgetError)) throw error;
-    problems.push(...error.violations.map((v) => v.message));
-  }
-  return { options, problems };
 }
 
 /** The cdk8s validation plugin: runs the doctor on the synthesized manifests. */
@@ -141,7 +82,7 @@ export class GrpcDrainValidation {
 
   /** Diagnoses `context.manifests`; submits `failure` on an error finding (or a warning, with `failOnWarnings`). */
   async validate(context: Cdk8sValidationContext): Promise<void> {
-    const { options, problems } = validationOptions(this.properties);
+    const { options, problems } = doctorOptionsFromText(this.properties);
     if (problems.length > 0) {
       context.report.addViolation({
         ruleName: 'budget-valid',

@@ -8,8 +8,7 @@ import type {
   StackValidationPolicy,
 } from '@pulumi/policy';
 import { BUDGET_ANNOTATION } from '../../model';
-import { DrainBudgetError } from '../../plan';
-import { describeRef, diagnose, durationSeconds, type DoctorFinding, type DoctorOptions } from '../../doctor';
+import { describeRef, diagnose, doctorOptionsFromText, type DoctorFinding, type DoctorTextOptions } from '../../doctor';
 import { kubernetesObject, stackObjects } from './resources';
 
 /**
@@ -17,22 +16,7 @@ import { kubernetesObject, stackObjects } from './resources';
  * {@link grpcDrainPolicies}): what to assume where a workload has no
  * `grpc-drain.dev/budget` annotation. Durations are seconds or text (`20s`, `1m30s`).
  */
-export interface GrpcDrainPolicyConfig {
-  /** @default 20s */
-  readonly propagation?: string | number;
-  /** @default 10s */
-  readonly drain?: string | number;
-  /** @default 5s */
-  readonly cleanup?: string | number;
-  /** @default 10s */
-  readonly headroom?: string | number;
-  /** @default - unknown */
-  readonly kubernetesVersion?: string;
-  /** @default - no cap */
-  readonly maxGrace?: string | number;
-  /** Namespaces not in the stack carry the LBC readiness-gate label. @default - unknown */
-  readonly readinessGate?: boolean;
-}
+export type GrpcDrainPolicyConfig = DoctorTextOptions;
 
 /** Options of {@link grpcDrainPolicies}. */
 export interface GrpcDrainPoliciesOptions {
@@ -72,34 +56,6 @@ export const CONFIG_SCHEMA: PolicyConfigSchema = {
   },
 };
 
-/** Policy config → doctor options; a value that is not a duration is reported, not guessed. */
-export function doctorOptionsFromConfig(config: GrpcDrainPolicyConfig): { options: DoctorOptions; problems: string[] } {
-  const problems: string[] = [];
-  const duration = (name: string, value: unknown): number | undefined => {
-    if (value === undefined) return undefined;
-    const seconds = durationSeconds(value);
-    if (seconds === undefined) problems.push(`${name} must be a duration such as 20s or a number of seconds; got ${JSON.stringify(value)}.`);
-    return seconds;
-  };
-  const propagation = duration('propagation', config.propagation);
-  const drain = duration('drain', config.drain);
-  const cleanup = duration('cleanup', config.cleanup);
-  const headroom = duration('headroom', config.headroom);
-  const maxGrace = duration('maxGrace', config.maxGrace);
-  return {
-    problems,
-    options: {
-      ...(propagation !== undefined && { propagationSeconds: propagation }),
-      ...(drain !== undefined && { drainTimeoutSeconds: drain }),
-      ...(cleanup !== undefined && { cleanupSeconds: cleanup }),
-      ...(headroom !== undefined && { headroomSeconds: headroom }),
-      ...(maxGrace !== undefined && { maxTerminationGracePeriodSeconds: maxGrace }),
-      ...(config.kubernetesVersion !== undefined && { kubernetesVersion: config.kubernetesVersion }),
-      ...(config.readinessGate !== undefined && { readinessGate: config.readinessGate }),
-    },
-  };
-}
-
 /** One finding as a policy violation message: workload, rule, symptom, message, fix. */
 export function violationMessage(finding: DoctorFinding): string {
   const fixes = finding.fix.map((fragment) => `Fix (${fragment.action} ${describeRef(fragment.target)}):\n${fragment.yaml.trimEnd()}`);
@@ -131,20 +87,14 @@ function stackPolicy(name: string, severity: 'error' | 'warning', enforcementLev
     enforcementLevel,
     configSchema: CONFIG_SCHEMA,
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-      const { options, problems } = doctorOptionsFromConfig(configOf(args, defaults));
+      const { options, problems } = doctorOptionsFromText(configOf(args, defaults));
       if (problems.length > 0) {
         if (severity === 'error') reportViolation(`[budget-valid] grpc-drain policy config: ${problems.join(' ')}`);
         return;
       }
       const { objects, uncertain } = stackObjects(args.resources);
-      let report;
-      try {
-        report = diagnose(objects, options);
-      } catch (error) {
-        if (!(error instanceof DrainBudgetError)) throw error;
-        if (severity === 'error') reportViolation(`[budget-valid] grpc-drain policy config: ${error.violations.map((v) => v.message).join(' ')}`);
-        return;
-      }
+      // The options were checked above (doctorOptionsFromText), so diagnose does not throw here.
+      const report = diagnose(objects, options);
       for (const diagnosis of report.workloads) {
         // During preview, a value the doctor reads may be unknown; judging without it would
         // guess (an unknown health-check path read as the default "/"). The stack policies run
