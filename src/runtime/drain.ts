@@ -75,7 +75,8 @@ export interface Drain {
   shutdown(): Promise<ShutdownOutcome>;
 }
 
-const DEFAULT_HANG_UP_MESSAGE = 'server is shutting down; reconnect to another replica';
+/** The status message of a hung-up stream (UNAVAILABLE) unless `hangUpMessage` says otherwise. */
+export const DEFAULT_HANG_UP_MESSAGE = 'server is shutting down; reconnect to another replica';
 const HANDLED_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /**

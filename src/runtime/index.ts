@@ -1,5 +1,5 @@
 export type { CleanupHook, CleanupOutcome } from './cleanup';
-export { createDrain, type Drain, type DrainPhase, type ShutdownOutcome, type ShutdownReason } from './drain';
+export { createDrain, DEFAULT_HANG_UP_MESSAGE, type Drain, type DrainPhase, type ShutdownOutcome, type ShutdownReason } from './drain';
 export { parseDurationSeconds } from './duration';
 export { GRPC_STATUS_UNAVAILABLE, type DrainableServer, type GrpcHandler, type GrpcMethodKind, type TrackableCall } from './grpc-types';
 export type { HealthServerAddress } from './health-server';

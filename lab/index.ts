@@ -1,0 +1,101 @@
+/**
+ * The rollout lab (`npm run lab`): real engine processes behind a model of the NLB and the
+ * kubelet, real gRPC clients, rolling restarts; counts what the clients see, per scenario.
+ * See docs/lab.md.
+ *
+ *   npm run lab -- --scenario all --restarts 5 [--json] [--svg docs/img]
+ *
+ * Progress goes to stderr; stdout holds the table (or, with --json, the JSON object alone).
+ * Exit 0 after a run, 1 when the lab itself failed, 2 on bad arguments.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs, USAGE, type LabCommand } from './args';
+import { buildEngine } from './build';
+import { formatDetails, formatTable, toJson } from './report';
+import { runScenario, type ScenarioRun } from './run-scenario';
+import { DrainBudgetError } from 'grpc-drain';
+import { scenario, type Scenario } from './scenarios';
+import { renderSvg } from './svg';
+
+/**
+ * The scenarios of `command`, resolved before anything starts. A propagation `planDrain`
+ * rejects is a bad argument: one line naming the rule(s).
+ */
+export function resolveScenarios(command: LabCommand): { ok: true; scenarios: Scenario[] } | { ok: false; error: string } {
+  try {
+    return { ok: true, scenarios: command.scenarios.map((name) => scenario(name, command.options.propagationSeconds)) };
+  } catch (error) {
+    if (error instanceof DrainBudgetError) {
+      return { ok: false, error: `lab: --propagation ${command.options.propagationSeconds}: planDrain rejects it: ${error.violations.map((v) => `[${v.rule}] ${v.message}`).join(' ')}` };
+    }
+    throw error;
+  }
+}
+
+/** Runs the scenarios one after the other (they share two cores; never in parallel). */
+export async function runLab(command: LabCommand, progress: (line: string) => void = () => undefined): Promise<ScenarioRun[]> {
+  const resolved = resolveScenarios(command);
+  if (!resolved.ok) throw new Error(resolved.error);
+  const { scenarios } = resolved;
+  const build = buildEngine();
+  const runs: ScenarioRun[] = [];
+  try {
+    for (const s of scenarios) {
+      progress(`lab: ${s.name}: ${s.summary}`);
+      const run = await runScenario(s, command.options, build);
+      progress(`lab: ${s.name}: done in ${(run.wallMs / 1000).toFixed(1)} s`);
+      runs.push(run);
+    }
+  } finally {
+    build.dispose();
+  }
+  return runs;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseArgs(argv);
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.error}\n`);
+    return 2;
+  }
+  const { command } = parsed;
+  if (command.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const resolved = resolveScenarios(command);
+  if (!resolved.ok) {
+    process.stderr.write(`${resolved.error}\n`);
+    return 2;
+  }
+  let runs: ScenarioRun[];
+  try {
+    runs = await runLab(command, (line) => process.stderr.write(`${line}\n`));
+  } catch (error) {
+    process.stderr.write(`lab: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  if (command.svgDir !== undefined) {
+    mkdirSync(command.svgDir, { recursive: true });
+    for (const run of runs) {
+      const file = path.join(command.svgDir, `lab-${run.scenario.name}.svg`);
+      writeFileSync(file, renderSvg(run));
+      process.stderr.write(`lab: wrote ${file}\n`);
+    }
+  }
+  if (command.json) process.stdout.write(`${JSON.stringify(toJson(runs))}\n`);
+  else process.stdout.write(`${formatTable(runs)}\n\n${formatDetails(runs)}\n`);
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    // Exit at once: nothing of the run is left to wait for, and a stray handle must not hang the CLI.
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`lab: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
