@@ -4,6 +4,7 @@ import {
   LBC_HEALTH_CHECK_DEFAULTS,
   LBC_LOAD_BALANCER_CLASS,
   TARGET_GROUP_ATTRIBUTE,
+  type DrainSettings,
   type HealthCheckSettings,
 } from '../model';
 import { at, own, stringAt, stringMapAt, type JsonObject } from './json';
@@ -17,14 +18,17 @@ import type { ReadLog } from './pod';
  */
 
 /** The NLB settings of one frontend, `undefined` where unknown. */
-export interface NlbSettings {
-  readonly healthCheck?: HealthCheckSettings;
-  readonly targetType?: 'ip' | 'instance';
-  readonly deregistrationDelaySeconds?: number;
-  readonly deregistrationDelaySource?: 'explicit' | 'aws-default';
-  readonly connectionTermination?: boolean;
-  readonly unhealthyConnectionTermination?: boolean;
-  readonly unhealthyDrainingIntervalSeconds?: number;
+export interface NlbSettings
+  extends Pick<
+    DrainSettings,
+    | 'healthCheck'
+    | 'targetType'
+    | 'deregistrationDelaySeconds'
+    | 'deregistrationDelaySource'
+    | 'connectionTermination'
+    | 'unhealthyConnectionTermination'
+    | 'unhealthyDrainingIntervalSeconds'
+  > {
   /** Health-check fields the user set (the others are the LBC's defaults). */
   readonly explicitHealthCheck: ReadonlySet<keyof HealthCheckSettings>;
   /** The raw target-group attributes (to merge a fix into), when they parse. */

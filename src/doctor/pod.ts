@@ -1,4 +1,5 @@
 import { KUBERNETES_DEFAULT_GRACE_SECONDS, type PreStopHook, type ProbeSettings, type RolloutSettings } from '../model';
+import { ceilSeconds } from '../plan';
 import { DEFAULT_CONTAINER_NAME } from '../render';
 import { arrayAt, at, intOrString, isObject, objectAt, objectsAt, own, readInt, showValue, stringAt, type JsonObject } from './json';
 import type { UnknownSetting, WorkloadKind } from './types';
@@ -111,7 +112,7 @@ export function execSleepSeconds(command: readonly string[]): number | undefined
   for (const match of text.matchAll(SLEEP)) {
     total = (total ?? 0) + Number(match[1]) * DURATION_UNITS[match[2] ?? '']!;
   }
-  return total === undefined ? undefined : Math.ceil(total - 1e-9);
+  return total === undefined ? undefined : ceilSeconds(total);
 }
 
 /** Reads `lifecycle.preStop`; `undefined` (unknown) when it is present but unusable. */
