@@ -7,13 +7,13 @@ import {
   formatJson,
   formatSarif,
   formatText,
-  ManifestParseError,
   parseDuration,
   resolveDoctorOptions,
   type DoctorOptions,
+  type InputProblem,
   type ManifestSource,
 } from '../doctor';
-import { EXIT, readAll, UsageError, useColor, type CliIo } from './io';
+import { EXIT, UsageError, useColor, type CliIo } from './io';
 
 /** Output formats of `grpc-drain doctor`. */
 export const DOCTOR_FORMATS = ['text', 'json', 'sarif'] as const;
@@ -31,6 +31,12 @@ export interface DoctorFlags {
   readonly readinessGate?: boolean;
   readonly namespace?: string;
   readonly color?: boolean;
+  /** `--lbc-class`: the LBC's `--load-balancer-class`. */
+  readonly lbcClass?: string;
+  /** `--no-lbc-webhook` sets it to false. */
+  readonly lbcWebhook?: boolean;
+  /** `--max-input-size`: bound on the bytes read. */
+  readonly maxInputSize?: string;
 }
 
 /** How the doctor's flags are named in messages. */
@@ -43,6 +49,9 @@ const DOCTOR_FLAG: Partial<Record<BudgetField | 'defaultNamespace', string>> = {
   maxTerminationGracePeriodSeconds: '--max-grace',
   readinessGate: '--readiness-gate',
 };
+
+/** Doctor options that are not budget fields, as their flags are named. */
+const OPTION_FLAG: Readonly<Record<string, string>> = { defaultNamespace: '--namespace', lbcClass: '--lbc-class' };
 
 /** A duration flag as seconds, or a usage error in the budget's words. */
 export function durationFlag(flag: string, value: string | undefined): number | undefined {
@@ -78,29 +87,98 @@ function describeFsError(file: string, error: unknown): UsageError {
   return new UsageError(`cannot read ${file}: ${why}`);
 }
 
-/** Reads the inputs: `-` is stdin, a directory means its .yaml/.yml/.json files (recursively). */
-export async function readSources(files: readonly string[], io: CliIo): Promise<ManifestSource[]> {
+/**
+ * Default bound on the bytes of input read in one run. Parsing holds the objects in memory
+ * (several times the text); beyond a few hundred MiB Node's default heap runs out and V8
+ * aborts the process instead of failing cleanly, so the doctor refuses such input first.
+ */
+export const DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kib|mib|gib|kb|mb|gb|k|m|g)?$/i;
+const SIZE_UNIT: Readonly<Record<string, number>> = { b: 1, k: 1024, kib: 1024, kb: 1000, m: 1024 ** 2, mib: 1024 ** 2, mb: 1000 ** 2, g: 1024 ** 3, gib: 1024 ** 3, gb: 1000 ** 3 };
+
+/** `64MiB`, `500MB`, `1048576`: a size in bytes, or a usage error. */
+export function sizeFlag(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = SIZE.exec(value.trim());
+  const bytes = match ? Math.floor(Number(match[1]) * SIZE_UNIT[(match[2] ?? 'b').toLowerCase()]!) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new UsageError(`${flag} must be a size such as 64MiB, 500MB or a number of bytes; got ${JSON.stringify(value)}.`);
+  return bytes;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MiB`;
+}
+
+/** Reads stdin up to `limit` bytes; `undefined` when it holds more. */
+async function readStdin(stdin: CliIo['stdin'], limit: number): Promise<{ text: string } | { bytes: number }> {
+  if (typeof stdin === 'string') return Buffer.byteLength(stdin) > limit ? { bytes: Buffer.byteLength(stdin) } : { text: stdin };
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of stdin) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk);
+    bytes += buffer.length;
+    if (bytes > limit) return { bytes };
+    chunks.push(buffer);
+  }
+  return { text: Buffer.concat(chunks).toString('utf8') };
+}
+
+/** The inputs that could be read, and the ones that could not (with why). */
+export interface ReadSources {
+  readonly sources: ManifestSource[];
+  readonly problems: InputProblem[];
+}
+
+/**
+ * Reads the inputs: `-` is stdin, a directory means its .yaml/.yml/.json files (recursively).
+ * A file that cannot be read, or that would take the input over `maxBytes`, is a problem of
+ * its own; the others are read.
+ */
+export async function readSources(files: readonly string[], io: CliIo, maxBytes: number = DEFAULT_MAX_INPUT_BYTES): Promise<ReadSources> {
   if (files.length === 0) {
     throw new UsageError('no input: pass manifest files or directories, or - to read stdin (helm template … | grpc-drain doctor -)');
   }
+  if (files.filter((file) => file === '-').length > 1) throw new UsageError('- (stdin) is given more than once');
   const sources: ManifestSource[] = [];
-  let stdinRead = false;
+  const problems: InputProblem[] = [];
+  let total = 0;
+  const over = (file: string, bytes: number) =>
+    problems.push({ file, message: `${file === '-' ? 'stdin' : file} holds ${mib(bytes)}, which takes the input over the limit of ${mib(maxBytes)}: it is not read (raise the limit with --max-input-size)` });
   for (const file of files) {
     if (file === '-') {
-      if (stdinRead) throw new UsageError('- (stdin) is given more than once');
-      stdinRead = true;
-      sources.push({ path: '-', text: await readAll(io.stdin) });
+      const read = await readStdin(io.stdin, maxBytes - total);
+      if ('bytes' in read) over('-', read.bytes);
+      else {
+        total += Buffer.byteLength(read.text);
+        sources.push({ path: '-', text: read.text });
+      }
       continue;
     }
+    let paths: string[];
     try {
       const stat = await fs.stat(file);
-      const paths = stat.isDirectory() ? await filesUnder(file) : [file];
-      for (const p of paths) sources.push({ path: p, text: await fs.readFile(p, 'utf8') });
+      paths = stat.isDirectory() ? await filesUnder(file) : [file];
     } catch (error) {
-      throw describeFsError(file, error);
+      problems.push({ file, message: describeFsError(file, error).message });
+      continue;
+    }
+    for (const p of paths) {
+      try {
+        const { size } = await fs.stat(p);
+        if (total + size > maxBytes) {
+          over(p, size);
+          continue;
+        }
+        const text = await fs.readFile(p, 'utf8');
+        total += size;
+        sources.push({ path: p, text });
+      } catch (error) {
+        problems.push({ file: p, message: describeFsError(p, error).message });
+      }
     }
   }
-  return sources;
+  return { sources, problems };
 }
 
 /** Converts the flags, checking them with the budget's rules. */
@@ -114,6 +192,8 @@ export function doctorOptions(flags: DoctorFlags): DoctorOptions {
     ...(flags.kubernetesVersion !== undefined && { kubernetesVersion: flags.kubernetesVersion }),
     ...(flags.readinessGate !== undefined && { readinessGate: flags.readinessGate }),
     ...(flags.namespace !== undefined && { defaultNamespace: flags.namespace }),
+    ...(flags.lbcClass !== undefined && { lbcClass: flags.lbcClass }),
+    ...(flags.lbcWebhook === false && { lbcWebhook: false }),
   };
   try {
     resolveDoctorOptions(options, (field) => DOCTOR_FLAG[field] ?? field);
@@ -121,7 +201,7 @@ export function doctorOptions(flags: DoctorFlags): DoctorOptions {
     if (error instanceof DrainBudgetError) {
       // The namespace check is not labelled by the budget; name its flag here.
       throw budgetUsageError(
-        new DrainBudgetError(error.violations.map((v) => (v.field === 'defaultNamespace' ? { ...v, message: v.message.replace('defaultNamespace', '--namespace') } : v))),
+        new DrainBudgetError(error.violations.map((v) => (OPTION_FLAG[v.field] !== undefined ? { ...v, message: v.message.replace(v.field, OPTION_FLAG[v.field]!) } : v))),
       );
     }
     throw error;
@@ -136,15 +216,13 @@ export async function runDoctor(files: readonly string[], flags: DoctorFlags, io
     throw new UsageError(`--format must be one of ${DOCTOR_FORMATS.join(', ')}; got ${JSON.stringify(format)}`);
   }
   const options = doctorOptions(flags);
-  const sources = await readSources(files, io);
-  let report;
-  try {
-    report = diagnoseManifests(sources, options);
-  } catch (error) {
-    if (error instanceof ManifestParseError) throw new UsageError(error.message);
-    throw error;
-  }
+  const maxBytes = sizeFlag('--max-input-size', flags.maxInputSize) ?? DEFAULT_MAX_INPUT_BYTES;
+  const { sources, problems } = await readSources(files, io, maxBytes);
+  const report = diagnoseManifests(sources, options, problems);
   if (report.objectCount === 0) {
+    // Nothing could be read: exit 2 with every reason.
+    const reasons = report.problems.map((p) => `${p.file}${p.line !== undefined ? `:${p.line}${p.column !== undefined ? `:${p.column}` : ''}` : ''}: ${p.message}`);
+    if (reasons.length > 0) throw new UsageError(reasons.join('\n'));
     throw new UsageError(`no Kubernetes objects in the input (${sources.map((s) => s.path).join(', ')}): nothing to diagnose`);
   }
   const output =

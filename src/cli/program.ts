@@ -83,6 +83,9 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .option('--readiness-gate', 'namespaces not in the input carry elbv2.k8s.aws/pod-readiness-gate-inject=enabled')
     .option('--no-readiness-gate', 'namespaces not in the input do not carry the readiness-gate label')
     .option('-n, --namespace <name>', 'namespace of objects without one', 'default')
+    .option('--lbc-class <class>', "the Load Balancer Controller's --load-balancer-class (default: service.k8s.aws/nlb)")
+    .option('--no-lbc-webhook', "the controller runs without its Service webhook: class-less LoadBalancer Services are the in-tree cloud provider's")
+    .option('--max-input-size <size>', 'bound on the input read, e.g. 64MiB (default: 64MiB)')
     .option('--no-color', 'never color the text output (it is colored only on a terminal without NO_COLOR)')
     .addHelpText('after', DOCTOR_HELP)
     .action(async (files: string[], flags: DoctorFlags) => {

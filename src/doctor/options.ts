@@ -1,4 +1,4 @@
-import { BUDGET_DEFAULTS } from '../model';
+import { BUDGET_DEFAULTS, LBC_LOAD_BALANCER_CLASS } from '../model';
 import { durationSeconds } from './duration';
 import { DrainBudgetError, resolveBudget, type FieldLabel } from '../plan';
 
@@ -48,7 +48,27 @@ export interface DoctorOptions {
    * @default "default"
    */
   readonly defaultNamespace?: string;
+  /**
+   * The AWS Load Balancer Controller's `--load-balancer-class` (EKS Auto Mode: `eks.amazonaws.com/nlb`).
+   * @default "service.k8s.aws/nlb"
+   */
+  readonly lbcClass?: string;
+  /**
+   * The LBC's Service mutating webhook is on (its Helm chart's default), so a LoadBalancer
+   * Service without a class is an LBC NLB; `false`: the in-tree cloud provider makes a
+   * Classic Load Balancer for it (or an NLB with `aws-load-balancer-type: nlb`).
+   * @default true
+   */
+  readonly lbcWebhook?: boolean;
+  /**
+   * The LBC version (`"2.14"`): what it honours (named health-check port ≥ 2.6.2, per-port
+   * attributes ≥ 2.14, ...).
+   * @default - unknown: the version checks stay silent
+   */
+  readonly lbcVersion?: string;
 }
+
+const LBC_VERSION = /^v?\d+\.\d+(?:\.\d+)?$/;
 
 /** Options with each budget value and whether the caller gave it. */
 export interface ResolvedDoctorOptions {
@@ -60,6 +80,9 @@ export interface ResolvedDoctorOptions {
   readonly maxTerminationGracePeriodSeconds?: number;
   readonly readinessGate?: boolean;
   readonly defaultNamespace: string;
+  readonly lbcClass: string;
+  readonly lbcWebhook: boolean;
+  readonly lbcVersion?: string;
 }
 
 /**
@@ -82,6 +105,12 @@ export function resolveDoctorOptions(options: DoctorOptions = {}, fieldLabel?: F
   if (typeof defaultNamespace !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(defaultNamespace)) {
     violations.push({ rule: 'budget-valid', severity: 'error', field: 'defaultNamespace', message: `defaultNamespace must be a namespace name (RFC 1123 label); got ${JSON.stringify(defaultNamespace)}.` });
   }
+  if (options.lbcVersion !== undefined && (typeof options.lbcVersion !== 'string' || !LBC_VERSION.test(options.lbcVersion))) {
+    violations.push({ rule: 'budget-valid', severity: 'error', field: 'lbcVersion', message: `lbcVersion must be a Load Balancer Controller version such as "2.14" or "v2.15.0"; got ${JSON.stringify(options.lbcVersion)}.` });
+  }
+  if (options.lbcClass !== undefined && (typeof options.lbcClass !== 'string' || options.lbcClass.trim() === '')) {
+    violations.push({ rule: 'budget-valid', severity: 'error', field: 'lbcClass', message: `lbcClass must be a load-balancer class such as "service.k8s.aws/nlb"; got ${JSON.stringify(options.lbcClass)}.` });
+  }
   if (violations.length > 0) throw new DrainBudgetError(violations, [], 'doctor options');
   const value = (given: number | undefined, resolved: number | undefined, fallback: number) => ({ value: resolved ?? fallback, given: given !== undefined });
   return {
@@ -93,6 +122,9 @@ export function resolveDoctorOptions(options: DoctorOptions = {}, fieldLabel?: F
     ...(checked.maxTerminationGracePeriodSeconds !== undefined && { maxTerminationGracePeriodSeconds: checked.maxTerminationGracePeriodSeconds }),
     ...(options.readinessGate !== undefined && { readinessGate: options.readinessGate }),
     defaultNamespace,
+    lbcClass: options.lbcClass ?? LBC_LOAD_BALANCER_CLASS,
+    lbcWebhook: options.lbcWebhook ?? true,
+    ...(options.lbcVersion !== undefined && { lbcVersion: options.lbcVersion.replace(/^v/, '') }),
   };
 }
 
@@ -115,6 +147,12 @@ export interface DoctorTextOptions {
   readonly maxGrace?: string | number;
   /** Namespaces whose Namespace object is not in the input carry the LBC readiness-gate label. @default - unknown */
   readonly readinessGate?: boolean;
+  /** The LBC's load-balancer class. @default service.k8s.aws/nlb */
+  readonly lbcClass?: string;
+  /** The LBC's Service mutating webhook is on. @default true */
+  readonly lbcWebhook?: boolean;
+  /** The LBC version. @default - unknown */
+  readonly lbcVersion?: string;
 }
 
 const TEXT_LABEL: Readonly<Record<string, string>> = {
@@ -150,6 +188,9 @@ export function doctorOptionsFromText(text: DoctorTextOptions): { options: Docto
     ...(maxGrace !== undefined && { maxTerminationGracePeriodSeconds: maxGrace }),
     ...(text.kubernetesVersion !== undefined && { kubernetesVersion: text.kubernetesVersion }),
     ...(text.readinessGate !== undefined && { readinessGate: text.readinessGate }),
+    ...(text.lbcClass !== undefined && { lbcClass: text.lbcClass }),
+    ...(text.lbcWebhook !== undefined && { lbcWebhook: text.lbcWebhook }),
+    ...(text.lbcVersion !== undefined && { lbcVersion: text.lbcVersion }),
   };
   try {
     resolveDoctorOptions(options, (field) => TEXT_LABEL[field] ?? field);
