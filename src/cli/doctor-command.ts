@@ -3,6 +3,7 @@ import * as path from 'path';
 import type { BudgetField } from '../model';
 import { DrainBudgetError } from '../plan';
 import {
+  describeProblem,
   diagnoseManifests,
   formatJson,
   formatSarif,
@@ -106,8 +107,10 @@ export function sizeFlag(flag: string, value: string | undefined): number | unde
   return bytes;
 }
 
+/** `200 MiB`, `1.5 KiB`, `512 bytes`. */
 function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MiB`;
+  const [value, unit] = bytes >= 1024 ** 3 ? [bytes / 1024 ** 3, 'GiB'] : bytes >= 1024 ** 2 ? [bytes / 1024 ** 2, 'MiB'] : bytes >= 1024 ? [bytes / 1024, 'KiB'] : [bytes, 'bytes'];
+  return `${value.toFixed(1).replace(/\.0$/, '')} ${unit}`;
 }
 
 /** Reads stdin up to `limit` bytes; `undefined` when it holds more. */
@@ -221,8 +224,7 @@ export async function runDoctor(files: readonly string[], flags: DoctorFlags, io
   const report = diagnoseManifests(sources, options, problems);
   if (report.objectCount === 0) {
     // Nothing could be read: exit 2 with every reason.
-    const reasons = report.problems.map((p) => `${p.file}${p.line !== undefined ? `:${p.line}${p.column !== undefined ? `:${p.column}` : ''}` : ''}: ${p.message}`);
-    if (reasons.length > 0) throw new UsageError(reasons.join('\n'));
+    if (report.problems.length > 0) throw new UsageError(report.problems.map(describeProblem).join('\n'));
     throw new UsageError(`no Kubernetes objects in the input (${sources.map((s) => s.path).join(', ')}): nothing to diagnose`);
   }
   const output =

@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { runDoctor, DOCTOR_FORMATS, type DoctorFlags } from './doctor-command';
 import { EXIT, UsageError, type CliIo } from './io';
-import { runPlan, type PlanFlags } from './plan-command';
+import type { PlanFlags } from './plan-command';
 
 /** The package version, read from package.json next to src/ and lib/ (`undefined` if it cannot be read). */
 function packageVersion(): string | undefined {
@@ -119,6 +119,9 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .option('--no-color', 'never color the output (it is colored only on a terminal without NO_COLOR)')
     .addHelpText('after', PLAN_HELP)
     .action((flags: PlanFlags) => {
+      // Loaded when used: the plan command's YAML renderer is not needed to run the doctor.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runPlan } = require('./plan-command') as typeof import('./plan-command');
       setExitCode(runPlan(flags, io));
     });
   return program;

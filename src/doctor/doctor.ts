@@ -16,19 +16,24 @@ function diagnoseTarget(target: Target, extraction: Extraction, plans: PlanCache
   const container = serving.container?.name ?? serving.container?.label;
   const found = [...extraction.budgetFindings, ...checkSettings(extraction.settings)];
   const context = { target, extraction, safety, plans, attributeChanges: attributeChanges(found, extraction, safety, plans) };
+  const frontendRef = frontend?.ref;
   const findings = found.map((finding): DoctorFinding => {
     const fix = fixFor(finding, context);
     const place = findingPlace(finding, target);
+    // Optional fields are written even when undefined (JSON drops them): one shape for all findings.
     return {
-      ...finding,
+      rule: finding.rule,
+      severity: finding.severity,
+      field: finding.field,
+      message: finding.message,
       symptom: ruleInfo(finding.rule).symptom,
       workload: workloadRef,
-      ...(container !== undefined && { container }),
-      ...(frontend !== undefined && { frontend: frontend.ref }),
+      container,
+      frontend: frontendRef,
       object: place.object,
       location: place.location,
       fix: fix.fix,
-      ...(fix.fixNote !== undefined && { fixNote: fix.fixNote }),
+      fixNote: fix.fixNote,
     };
   });
   return {
@@ -51,7 +56,11 @@ function diagnoseTarget(target: Target, extraction: Extraction, plans: PlanCache
 
 function summarize(objects: readonly ManifestObject[]): SourceSummary[] {
   const counts = new Map<string, number>();
-  for (const object of objects) counts.set(object.location.file, (counts.get(object.location.file) ?? 0) + 1);
+  // The span's file, when there is one: an object's location is worked out only when shown.
+  for (const object of objects) {
+    const file = object.span?.file ?? object.location.file;
+    counts.set(file, (counts.get(file) ?? 0) + 1);
+  }
   return [...counts].map(([file, count]) => ({ file, objects: count }));
 }
 

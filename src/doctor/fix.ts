@@ -1,4 +1,4 @@
-import { safeDump } from 'js-yaml';
+import { fragmentYaml } from './fragment-yaml';
 import {
   LBC_ANNOTATION,
   NLB_HEALTH_CHECK,
@@ -29,9 +29,8 @@ export const PLACEHOLDER = {
   livenessPath: '<LIVENESS_PATH>',
 } as const;
 
-function toYaml(value: unknown): string {
-  // Block style, no line folding (the attribute string is long), no anchors.
-  return safeDump(value, { lineWidth: -1, noRefs: true });
+function toYaml(value: object): string {
+  return fragmentYaml(value as Readonly<Record<string, unknown>>);
 }
 
 function inRange(value: number | undefined, range: { readonly min: number; readonly max: number }): value is number {
@@ -105,7 +104,9 @@ export class PlanCache {
  * The plan a fix follows: the budget's, with the workload's grace period kept when it is
  * longer than the plan's (never shrink; the deregistration delay then follows it).
  */
-function planFor(extraction: Extraction, safety: FixSafety, plans: PlanCache, sleep: SleepMode): { plan: DrainPlan; neededGrace: number } | DrainBudgetError {
+type PlanFor = { plan: DrainPlan; neededGrace: number } | DrainBudgetError;
+
+function planFor(extraction: Extraction, safety: FixSafety, plans: PlanCache, sleep: SleepMode): PlanFor {
   const budget = fixBudget(extraction, safety, sleep);
   const first = plans.plan(budget);
   if (first instanceof DrainBudgetError) return first;
@@ -114,6 +115,17 @@ function planFor(extraction: Extraction, safety: FixSafety, plans: PlanCache, sl
   if (grace === undefined || grace <= neededGrace) return { plan: first, neededGrace };
   const kept = plans.plan({ ...budget, terminationGracePeriodSeconds: grace });
   return { plan: kept instanceof DrainBudgetError ? first : kept, neededGrace };
+}
+
+/** The plan of each sleep mode for one workload, computed once. */
+const plansOf = new WeakMap<Extraction, Map<SleepMode, PlanFor>>();
+
+function planOf(extraction: Extraction, safety: FixSafety, plans: PlanCache, sleep: SleepMode): PlanFor {
+  let byMode = plansOf.get(extraction);
+  if (!byMode) plansOf.set(extraction, (byMode = new Map()));
+  let planned = byMode.get(sleep);
+  if (!planned) byMode.set(sleep, (planned = planFor(extraction, safety, plans, sleep)));
+  return planned;
 }
 
 /** What one workload's fixes share: the decisions, the plans, and every target-group attribute its fixes set. */
@@ -132,6 +144,8 @@ export interface FixContext {
 function sleepModeOf(finding: Finding): SleepMode {
   return SLEEP_MODE[finding.rule] ?? 'raise';
 }
+
+const ATTRIBUTE_RULES: ReadonlySet<string> = new Set(['deregistration-delay-bounded', 'deregistration-delay-covers-drain', 'connection-termination-enabled', 'unhealthy-drain']);
 
 /** The target-group attributes a finding's fix sets, from its plan. */
 function attributeChangesOf(finding: Finding, plan: DrainPlan): Record<string, string> {
@@ -153,7 +167,8 @@ function attributeChangesOf(finding: Finding, plan: DrainPlan): Record<string, s
 export function attributeChanges(findings: readonly Finding[], extraction: Extraction, safety: FixSafety, plans: PlanCache): Record<string, string> {
   const changes: Record<string, string> = {};
   for (const finding of findings) {
-    const planned = planFor(extraction, safety, plans, sleepModeOf(finding));
+    if (!ATTRIBUTE_RULES.has(finding.rule)) continue;
+    const planned = planOf(extraction, safety, plans, sleepModeOf(finding));
     if (planned instanceof DrainBudgetError) continue;
     for (const [key, value] of Object.entries(attributeChangesOf(finding, planned.plan))) changes[key] ??= value;
   }
@@ -204,7 +219,8 @@ class FixBuilder {
     if (parts.grace) {
       const current = safety.currentGraceSeconds;
       if (current === undefined || plan.terminationGracePeriodSeconds > current) podSpec['terminationGracePeriodSeconds'] = plan.terminationGracePeriodSeconds;
-      else this.note(`terminationGracePeriodSeconds stays ${current}s (≥ the ${this.neededGrace}s the plan needs): a fix never shrinks it.`);
+      else if (current === this.neededGrace) this.note(`terminationGracePeriodSeconds is already ${current}s, what the plan needs.`);
+      else this.note(`terminationGracePeriodSeconds stays ${current}s (more than the ${this.neededGrace}s the plan needs): a fix never shrinks it.`);
     }
     const container: Record<string, unknown> = {};
     if (parts.preStop) {
@@ -296,7 +312,7 @@ const SLEEP_MODE: RuleSleep = {
 /** The fix of one finding on one target. */
 export function fixFor(finding: Finding, context: FixContext): Fix {
   const { target, extraction, safety, plans } = context;
-  const result = planFor(extraction, safety, plans, sleepModeOf(finding));
+  const result = planOf(extraction, safety, plans, sleepModeOf(finding));
   if (result instanceof DrainBudgetError) {
     return { fix: [], fixNote: `no fix computed: the workload's budget cannot give a safe plan (${result.violations.map((v) => `[${v.rule}] ${v.message}`).join(' ')})` };
   }

@@ -11,7 +11,7 @@ export { execDelay, execSleepSeconds, type ExecDelay } from './exec-sleep';
 export { DOCTOR_JSON_VERSION, formatJson } from './format/json';
 export { formatSarif, toSarif, type SarifLog, type SarifResult, type SarifRule, type SarifRun } from './format/sarif';
 export { COLOR_STYLE, PLAIN_STYLE, styleFor, type Style } from './format/style';
-export { describeLocation, describeRef, formatText, type TextFormatOptions } from './format/text';
+export { describeLocation, describeProblem, describeRef, formatText, type TextFormatOptions } from './format/text';
 export {
   ManifestParseError,
   manifestObjects,

@@ -1,8 +1,8 @@
-import { own, stringAt } from './json';
+import { own, stringAt, stringMapAt } from './json';
 import type { InputNote, ManifestObject, SourceLocation } from './manifests';
 import { fixedLabels, matchesEquality, matchesLabelSelector } from './selectors';
-import { readView } from './views/read';
-import type { AutoscalerView, NamespaceView, PodDisruptionBudgetView, ServiceView, TargetGroupBindingView, WorkloadView } from './views/types';
+import { readView, readWorkload } from './views/read';
+import type { AutoscalerView, NamespaceView, PodDisruptionBudgetView, ServiceView, TargetGroupBindingView, WorkloadKind, WorkloadView } from './views/types';
 
 /**
  * The input's objects as typed views, by kind and namespace, with label indexes so that
@@ -10,15 +10,24 @@ import type { AutoscalerView, NamespaceView, PodDisruptionBudgetView, ServiceVie
  * (same kind, namespace and name) is kept once, the last one, as `kubectl apply -f` of the
  * files in order would leave it; the others are reported.
  */
+/** A Deployment or StatefulSet, indexed by its pod labels; its view is read when it is paired. */
+interface WorkloadEntry {
+  readonly manifest: ManifestObject;
+  readonly kind: WorkloadKind;
+  readonly namespace: string;
+  readonly podLabels: Readonly<Record<string, string>>;
+  view?: WorkloadView;
+}
+
 export class Inventory {
-  readonly workloads: WorkloadView[] = [];
   readonly services: ServiceView[] = [];
   readonly bindings: TargetGroupBindingView[] = [];
   readonly namespaces = new Map<string, NamespaceView>();
   /** Objects given more than once, and other input-level notes. */
   readonly notes: InputNote[] = [];
   private readonly servicesByKey = new Map<string, ServiceView>();
-  private readonly workloadsByLabel = new Map<string, WorkloadView[]>();
+  private readonly workloadEntries: WorkloadEntry[] = [];
+  private readonly workloadsByLabel = new Map<string, WorkloadEntry[]>();
   private readonly pdbsByLabel = new Map<string, PodDisruptionBudgetView[]>();
   /** PDBs whose selector fixes no label (expressions only, or `{}`): checked against every pod. */
   private readonly otherPdbs = new Map<string, PodDisruptionBudgetView[]>();
@@ -26,6 +35,11 @@ export class Inventory {
 
   constructor(objects: readonly ManifestObject[], readonly defaultNamespace: string) {
     for (const manifest of this.lastOfEach(objects)) {
+      const kind = own(manifest.object, 'kind');
+      if (kind === 'Deployment' || kind === 'StatefulSet') {
+        this.addWorkload(manifest, kind);
+        continue;
+      }
       const view = readView(manifest, defaultNamespace);
       if (!view) continue;
       switch (view.kind) {
@@ -35,10 +49,6 @@ export class Inventory {
           this.servicesByKey.set(`${service.namespace}/${service.name}`, service);
           break;
         }
-        case 'Deployment':
-        case 'StatefulSet':
-          this.addWorkload(view as WorkloadView);
-          break;
         case 'TargetGroupBinding':
           this.bindings.push(view as TargetGroupBindingView);
           break;
@@ -84,9 +94,28 @@ export class Inventory {
     return replaced.size === 0 ? [...objects] : objects.filter((manifest) => !replaced.has(manifest));
   }
 
-  private addWorkload(workload: WorkloadView): void {
-    this.workloads.push(workload);
-    for (const [key, value] of Object.entries(workload.podLabels)) push(this.workloadsByLabel, labelKey(workload.namespace, key, value), workload);
+  private addWorkload(manifest: ManifestObject, kind: WorkloadKind): void {
+    // Only what pairing needs now: most workloads of a cluster dump sit behind no load balancer.
+    const entry: WorkloadEntry = {
+      manifest,
+      kind,
+      namespace: stringAt(manifest.object, 'metadata', 'namespace') ?? this.defaultNamespace,
+      podLabels: stringMapAt(manifest.object, 'spec', 'template', 'metadata', 'labels'),
+    };
+    this.workloadEntries.push(entry);
+    for (const [key, value] of Object.entries(entry.podLabels)) push(this.workloadsByLabel, labelKey(entry.namespace, key, value), entry);
+  }
+
+  private viewOf(entry: WorkloadEntry): WorkloadView {
+    entry.view ??= readWorkload(entry.manifest, entry.kind, this.defaultNamespace);
+    return entry.view;
+  }
+
+  /** The workloads that carry the `grpc-drain.dev/budget` pod-template annotation. */
+  workloadsWithAnnotation(annotation: string): WorkloadView[] {
+    return this.workloadEntries
+      .filter((entry) => stringMapAt(entry.manifest.object, 'spec', 'template', 'metadata', 'annotations')[annotation] !== undefined)
+      .map((entry) => this.viewOf(entry));
   }
 
   private addPdb(pdb: PodDisruptionBudgetView): void {
@@ -107,7 +136,7 @@ export class Inventory {
   selectWorkloads(namespace: string, selector: Readonly<Record<string, string>>): WorkloadView[] {
     const first = Object.entries(selector)[0];
     if (!first) return [];
-    return (this.workloadsByLabel.get(labelKey(namespace, first[0], first[1])) ?? []).filter((w) => matchesEquality(selector, w.podLabels));
+    return (this.workloadsByLabel.get(labelKey(namespace, first[0], first[1])) ?? []).filter((w) => matchesEquality(selector, w.podLabels)).map((entry) => this.viewOf(entry));
   }
 
   /** The PodDisruptionBudgets of the workload's namespace that select its pods. */

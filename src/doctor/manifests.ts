@@ -1,4 +1,4 @@
-import { safeLoadAll, type YAMLException } from 'js-yaml';
+import { isYamlException, safeLoadAll } from './input/js-yaml';
 import { splitDocuments, type DocumentChunk } from './input/documents';
 import { DocumentLocator, type FieldPath } from './input/locate';
 import { isObject, own, type JsonObject } from './json';
@@ -121,10 +121,6 @@ function listItems(value: JsonObject): readonly unknown[] | undefined {
 const MAX_ALIASES = 100;
 const ALIAS = /(?:^|[\s[{,:-])\*[^\s[\]{},]/g;
 
-function isYamlException(error: unknown): error is YAMLException {
-  return error instanceof Error && error.name === 'YAMLException';
-}
-
 /** Duplicate keys of a document, from the position-aware parser (the slow path, taken only for them). */
 function duplicateKeys(chunk: DocumentChunk): Duplicate[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -151,27 +147,57 @@ interface Duplicate {
 type ChunkRead = { readonly values: unknown[]; readonly duplicates: Duplicate[] } | { readonly error: InputProblem };
 
 function readChunk(file: string, chunk: DocumentChunk): ChunkRead {
-  const aliases = chunk.text.match(ALIAS)?.length ?? 0;
+  const aliases = chunk.text.includes('*') ? (chunk.text.match(ALIAS)?.length ?? 0) : 0;
   if (aliases > MAX_ALIASES) {
     return { error: { file, document: chunk.index, line: chunk.line, message: `document ${chunk.index} uses ${aliases} aliases; Kubernetes' YAML decoder refuses more than ${MAX_ALIASES} (excessive aliasing), so this document is skipped` } };
   }
   const problem = (error: unknown): InputProblem => {
     if (isYamlException(error) && error.mark) {
-      return { file, document: chunk.index, line: chunk.line + error.mark.line, column: error.mark.column + 1, message: `document ${chunk.index} is not valid YAML (${error.reason}); the other documents of the file are read` };
+      return { file, document: chunk.index, line: chunk.line + error.mark.line, column: error.mark.column + 1, message: `document ${chunk.index} is not valid YAML (${error.reason}), so it is skipped` };
     }
-    return { file, document: chunk.index, line: chunk.line, message: `document ${chunk.index} cannot be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)})` };
+    return { file, document: chunk.index, line: chunk.line, message: `document ${chunk.index} cannot be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}), so it is skipped` };
   };
   try {
-    return { values: safeLoadAll(chunk.text, null, { filename: file }), duplicates: [] };
+    return { values: safeLoadAll(chunk.text, { filename: file }), duplicates: [] };
   } catch (error) {
     if (!isYamlException(error) || !/duplicated mapping key/.test(error.reason)) return { error: problem(error) };
   }
   // Duplicate keys: the last value wins, as in Helm and kubectl (go-yaml v2, non-strict).
   try {
-    const values = safeLoadAll(chunk.text, null, { filename: file, json: true });
+    const values = safeLoadAll(chunk.text, { filename: file, json: true });
     return { values, duplicates: duplicateKeys(chunk) };
   } catch (error) {
     return { error: problem(error) };
+  }
+}
+
+/**
+ * An object read from text. Its location is worked out only when asked for (most objects
+ * never appear in a report), through its document's locator; a class rather than closures,
+ * since a large input holds thousands.
+ */
+class TextManifestObject implements ManifestObject {
+  private start: SourceLocation | undefined;
+
+  constructor(
+    readonly object: JsonObject,
+    readonly span: DocumentSpan,
+    private readonly locator: DocumentLocator,
+    /** Index in a `kind: List`'s items. */
+    private readonly item: number | undefined,
+  ) {}
+
+  get location(): SourceLocation {
+    this.start ??= this.locate([]) ?? { file: this.span.file, document: this.span.document, ...(this.item !== undefined && { item: this.item }) };
+    return this.start;
+  }
+
+  locate(path: FieldPath): SourceLocation | undefined {
+    const found = this.locator.locate(this.item !== undefined ? ['items', this.item, ...path] : path);
+    if (!found) return undefined;
+    return this.item !== undefined
+      ? { file: this.span.file, document: this.span.document, item: this.item, line: found.line, column: found.column }
+      : { file: this.span.file, document: this.span.document, line: found.line, column: found.column };
   }
 }
 
@@ -205,28 +231,12 @@ export function readManifestText(source: ManifestSource): ReadManifests {
     }
     for (const value of read.values) {
       if (!isObject(value)) continue;
-      const push = (object: unknown, prefix: FieldPath, item?: number): void => {
-        if (!isKubernetesObject(object)) return;
-        const locate = (path: FieldPath): SourceLocation | undefined => {
-          const found = locator.locate([...prefix, ...path]);
-          return found ? { file: source.path, document: chunk.index, ...(item !== undefined && { item }), line: found.line, column: found.column } : undefined;
-        };
-        // The object's own start is located lazily too: most objects never appear in a report.
-        let start: SourceLocation | undefined;
-        const location = { file: source.path, document: chunk.index, ...(item !== undefined && { item }) };
-        objects.push({
-          object,
-          get location(): SourceLocation {
-            start ??= locate([]) ?? location;
-            return start;
-          },
-          locate,
-          span,
-        });
-      };
       const items = listItems(value);
-      if (items) items.forEach((item, i) => push(item, ['items', i], i));
-      else push(value, []);
+      if (items) {
+        items.forEach((item, i) => {
+          if (isKubernetesObject(item)) objects.push(new TextManifestObject(item, span, locator, i));
+        });
+      } else if (isKubernetesObject(value)) objects.push(new TextManifestObject(value, span, locator, undefined));
     }
   }
   return { objects, problems, notes, documents: chunks.length };
@@ -239,7 +249,7 @@ export function readManifestText(source: ManifestSource): ReadManifests {
 export function parseManifestText(source: ManifestSource): ManifestObject[] {
   const read = readManifestText(source);
   const problem = read.problems[0];
-  if (problem) throw new ManifestParseError(problem.file, problem.message, problem.line, problem.column);
+  if (problem) throw new ManifestParseError(problem.file, problem.message.replace(/, so it is skipped$/, ''), problem.line, problem.column);
   return read.objects;
 }
 

@@ -229,8 +229,8 @@ export function pairTargets(inventory: Inventory, options: FrontDoorOptions & { 
   }
 
   const covered = new Set(targets.map((t) => t.workload));
-  for (const workload of inventory.workloads) {
-    if (covered.has(workload) || workload.podAnnotations[BUDGET_ANNOTATION] === undefined) continue;
+  for (const workload of inventory.workloadsWithAnnotation(BUDGET_ANNOTATION)) {
+    if (covered.has(workload)) continue;
     const serving = containerWithoutService(workload);
     if (!serving.container) {
       notes.push(`${describe(workload)}: ${serving.reason}.`);

@@ -1,7 +1,7 @@
 /** The real-world corpus (test/fixtures/doctor/corpus) and its expectations, shared by the corpus tests. */
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import { safeLoad } from 'js-yaml';
+import { safeLoad } from '../../src/doctor/input/js-yaml';
 import { readSources } from '../../src/cli/doctor-command';
 import { diagnoseManifests, type DoctorOptions, type DoctorReport, type WorkloadDiagnosis } from '../../src/doctor';
 import { FIXTURES } from './helpers';

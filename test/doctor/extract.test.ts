@@ -1,5 +1,5 @@
 import { BUDGET_ANNOTATION, LBC_ANNOTATION, READINESS_GATE_LABEL } from '../../src/model';
-import { execSleepSeconds, parseLbcStringMap } from '../../src/doctor';
+import { execDelay, execSleepSeconds, parseLbcStringMap, parseLegacyLbcStringMap } from '../../src/doctor';
 import { cleanObjects, doctorFixture, doctorText, doctorVariant, ruleIds, toYamlStream } from './helpers';
 
 describe('preStop exec commands', () => {
@@ -7,16 +7,33 @@ describe('preStop exec commands', () => {
     [['sleep', '20'], 20],
     [['/bin/sleep', '15s'], 15],
     [['/bin/sh', '-c', 'sleep 20'], 20],
+    [['sh', '-c', 'exec sleep 20'], 20],
     [['sh', '-c', 'sleep 5 && nginx -s quit'], 5],
     [['bash', '-c', 'echo draining; sleep 10; sleep 2'], 12],
+    [['/bin/bash', '-ec', 'sleep 20\n/opt/bitnami/scripts/stop.sh'], 20],
     [['busybox', 'sleep', '1m'], 60],
+    [['sleep', '1m', '30s'], 90],
     [['sh', '-c', 'sleep 2.5'], 3],
+    // Not a delay: a word, a comment, another program's argument, a background job.
+    [['echo', 'sleep', '30'], 0],
+    [['sh', '-c', '# sleep 30'], 0],
+    [['sh', '-c', 'echo sleep 30'], 0],
+    [['sh', '-c', 'sleep 30 &'], 0],
+    [['timeout', '1', 'sleep', '60'], undefined],
     [['sleep', 'infinity'], undefined],
     [['sh', '-c', 'sleep $DELAY'], undefined],
+    [['sh', '-c', 'sleep "$DELAY"'], undefined],
     [['/app/shutdown'], undefined],
     [['sh', '-c', 'nosleep 5'], undefined],
+    [['sleep 30'], undefined],
+    [[], undefined],
   ] as const)('%j sleeps %p seconds', (command, seconds) => {
     expect(execSleepSeconds(command)).toBe(seconds);
+  });
+
+  it('says what runs after the sleep', () => {
+    expect(execDelay(['sh', '-c', 'sleep 5 && nginx -s quit'])).toEqual({ kind: 'sleep', seconds: 5, then: 'runs nginx -s quit' });
+    expect(execDelay(['/wait-shutdown'])).toEqual({ kind: 'unknown', reason: 'it runs /wait-shutdown, whose duration the doctor cannot know' });
   });
 
   it('an exec hook without a literal sleep makes the delay unknown, and says so', () => {
@@ -40,12 +57,15 @@ describe('preStop exec commands', () => {
 });
 
 describe('pairing frontends with workloads', () => {
-  it('a Service without the LBC annotation or class is not an NLB of the LBC', () => {
-    const report = doctorVariant(({ service }) => {
+  it('a LoadBalancer Service without the LBC annotation or class is the LBC\'s through its webhook, else a Classic Load Balancer', () => {
+    const withWebhook = doctorVariant(({ service }) => {
       delete service.metadata.annotations[LBC_ANNOTATION.type];
     });
-    expect(report.workloads).toHaveLength(0);
-    expect(report.notes.join('\n')).toMatch(/no gRPC workload found/);
+    expect(withWebhook.workloads[0]!.provisioner).toBe('lbc');
+    const without = doctorVariant(({ service }) => {
+      delete service.metadata.annotations[LBC_ANNOTATION.type];
+    }, { lbcWebhook: false });
+    expect(without.workloads[0]!.provisioner).toBe('in-tree-classic');
   });
 
   it('loadBalancerClass service.k8s.aws/nlb selects the LBC, and its default target type is instance', () => {
@@ -77,12 +97,17 @@ describe('pairing frontends with workloads', () => {
     expect(report.workloads[0]!.settings.targetType).toBe('ip');
   });
 
-  it('an LBC Service that is not of type LoadBalancer creates no NLB, and the note says so', () => {
-    const report = doctorVariant(({ service }) => {
+  it('a ClusterIP Service with the LBC annotations and ip targets gets an NLB; with instance targets the LBC fails, and the note says so', () => {
+    const ip = doctorVariant(({ service }) => {
       service.spec.type = 'ClusterIP';
     });
-    expect(report.workloads).toHaveLength(0);
-    expect(report.notes.join('\n')).toMatch(/spec.type is ClusterIP, not LoadBalancer/);
+    expect(ip.workloads[0]!.provisioner).toBe('lbc');
+    const instance = doctorVariant(({ service }) => {
+      service.spec.type = 'ClusterIP';
+      service.metadata.annotations[LBC_ANNOTATION.targetType] = 'instance';
+    });
+    expect(instance.workloads).toHaveLength(0);
+    expect(instance.notes.join('\n')).toMatch(/is a ClusterIP Service with instance targets: the Load Balancer Controller fails to reconcile it/);
   });
 
   it('pairs only within a namespace; objects without one are in the default namespace (or --namespace)', () => {
@@ -182,7 +207,7 @@ describe('what the doctor reads', () => {
     expect(s.terminationGracePeriodSeconds).toBe(30);
     expect(s.preStop).toEqual({ kind: 'none' });
     expect(s.readinessProbe).toEqual({ kind: 'none' });
-    expect(s.rollout).toEqual({ strategy: 'RollingUpdate', maxUnavailable: '25%', maxSurge: '25%', minReadySeconds: 0 });
+    expect(s.rollout).toEqual({ strategy: 'RollingUpdate', maxUnavailable: '25%', maxSurge: '25%', minReadySeconds: 0, replicas: 1 });
     expect(s.healthCheck).toEqual({ protocol: 'TCP', port: 'traffic-port', intervalSeconds: 10, timeoutSeconds: 10, healthyThreshold: 3, unhealthyThreshold: 3 });
     expect(s.targetType).toBe('instance');
     expect(s).toMatchObject({ deregistrationDelaySeconds: 300, deregistrationDelaySource: 'aws-default', connectionTermination: false, unhealthyConnectionTermination: true, unhealthyDrainingIntervalSeconds: 0 });
@@ -207,7 +232,7 @@ describe('what the doctor reads', () => {
       service.spec.externalTrafficPolicy = 'Local';
       service.spec.healthCheckNodePort = 32123;
     });
-    expect(report.workloads[0]!.settings.healthCheck).toEqual({ protocol: 'HTTP', port: 32123, path: '/healthz', intervalSeconds: 10, timeoutSeconds: 6, healthyThreshold: 2, unhealthyThreshold: 2 });
+    expect(report.workloads[0]!.settings.healthCheck).toEqual({ protocol: 'HTTP', port: 32123, path: '/healthz', successCodes: '200-399', intervalSeconds: 10, timeoutSeconds: 6, healthyThreshold: 2, unhealthyThreshold: 2 });
   });
 
   it('reads the readiness gate from the Namespace label, or the pod readinessGates; else unknown', () => {
@@ -268,7 +293,7 @@ describe('what the doctor reads', () => {
     const w = report.workloads[0]!;
     expect(w.notes).toEqual([
       `${LBC_ANNOTATION.healthCheckInterval}: "five" is not a whole number; the Load Balancer Controller fails to reconcile the Service.`,
-      `${LBC_ANNOTATION.targetGroupAttributes}: "deregistration_delay.timeout_seconds" is not a list of key=value pairs; the Load Balancer Controller fails to reconcile the Service.`,
+      `${LBC_ANNOTATION.targetGroupAttributes}: "deregistration_delay.timeout_seconds" has no '='; the Load Balancer Controller fails to reconcile the Service.`,
     ]);
     expect(w.settings.healthCheck!.intervalSeconds).toBeUndefined();
     expect(w.settings.deregistrationDelaySeconds).toBeUndefined();
@@ -283,10 +308,27 @@ describe('what the doctor reads', () => {
     expect(w.notes).toContain('terminationGracePeriodSeconds is "45" (a string), not a whole number: the API server rejects it.');
   });
 
-  it('parses target-group attributes like the LBC', () => {
-    expect(parseLbcStringMap(' a=1 , b = 2,,c=x=y ')).toEqual({ a: '1', 'b ': ' 2', c: 'x=y' });
-    expect(parseLbcStringMap('a=1,b')).toBeUndefined();
-    expect(parseLbcStringMap('=1')).toBeUndefined();
+  it.each([
+    // LBC ≥ 2.14.1 splitKeyValuePairs + ParseStringMapAnnotation (pkg/annotations/parser.go).
+    [' a=1 , b = 2 ', { map: { a: '1', b: '2' } }],
+    ['a=x=y', { map: { a: 'x=y' } }],
+    ['k=a\\,b,c=d', { map: { k: 'a,b', c: 'd' } }],
+    ['a=1,', { map: { a: '1,' } }],
+    ['', { map: {} }],
+    ['a=1,b', { error: '"b" has no \'=\'' }],
+    ['a=1,,b=2', { error: '"" has no \'=\'' }],
+    ['=1', { error: '"=1" has an empty key' }],
+  ] as const)('parses %j as LBC ≥ 2.14.1 does', (text, expected) => {
+    expect(parseLbcStringMap(text)).toEqual(expected);
+  });
+
+  it.each([
+    // LBC ≤ 2.14.0 splitCommaSeparatedString: each pair trimmed, no escapes, no trim around '='.
+    [' a=1 , b = 2 ', { map: { a: '1', 'b ': ' 2' } }],
+    ['a=1,,b=2', { map: { a: '1', b: '2' } }],
+    ['k=a\\,b,c=d', { error: '"b" has no \'=\'' }],
+  ] as const)('parses %j as LBC ≤ 2.14.0 did', (text, expected) => {
+    expect(parseLegacyLbcStringMap(text)).toEqual(expected);
   });
 });
 
@@ -300,6 +342,7 @@ describe('the budget', () => {
       headroomSeconds: { value: 10, source: 'annotation' },
       kubernetesVersion: { value: '1.31', source: 'annotation' },
       maxTerminationGracePeriodSeconds: { source: 'unknown' },
+      lbcVersion: { source: 'unknown' },
     });
     const assumed = doctorFixture('01-econnrefused.yaml', { drainTimeoutSeconds: 12, kubernetesVersion: '1.29' });
     expect(assumed.workloads[0]!.budget).toMatchObject({
@@ -332,7 +375,7 @@ describe('the budget', () => {
   it('checks the cluster facts given as options: version and grace cap', () => {
     const old = doctorFixture('01-econnrefused.fixed.yaml', { kubernetesVersion: '1.29' });
     expect(ruleIds(old)).toEqual(['sleep-action-supported/error']);
-    expect(old.workloads[0]!.findings[0]!.fix[0]!.yaml).toContain('exec:\n                command:\n                  - sleep\n                  - "20"');
+    expect(old.workloads[0]!.findings[0]!.fix[0]!.yaml).toBe("spec:\n  template:\n    spec:\n      containers:\n        - name: engine\n          lifecycle:\n            preStop:\n              exec:\n                command:\n                  - sleep\n                  - '20'\n");
     const capped = doctorFixture('01-econnrefused.fixed.yaml', { maxTerminationGracePeriodSeconds: 40 });
     expect(ruleIds(capped)).toEqual(['grace-under-cap/error']);
     // The plan for this budget cannot fit under the cap either: no fragment, the reason instead.
@@ -343,5 +386,119 @@ describe('the budget', () => {
   it('rejects invalid options with the budget-valid messages', () => {
     expect(() => doctorText('', { drainTimeoutSeconds: -1 })).toThrow('drainTimeoutSeconds must be ≥ 0s; got -1s.');
     expect(() => doctorText('', { defaultNamespace: 'Not_A_Namespace' })).toThrow(/defaultNamespace must be a namespace name/);
+  });
+});
+
+describe('the serving container', () => {
+  it('is never a mesh sidecar, even when it comes first (linkerd inject output)', () => {
+    const report = doctorVariant(({ deployment, service }) => {
+      deployment.spec.template.spec.containers.unshift({ name: 'linkerd-proxy', image: 'cr.l5d.io/linkerd/proxy:stable-2.14.10', ports: [{ name: 'linkerd-proxy', containerPort: 4143 }] });
+      service.spec.ports[0].targetPort = 7443; // declared by nobody
+    });
+    const w = report.workloads[0]!;
+    expect(w.container).toBe('engine');
+    expect(w.containerReason).toBe('the only application container (no container declares port 7443)');
+  });
+
+  it('says when a sidecar is injected at admission in front of it', () => {
+    const report = doctorVariant(({ deployment }) => {
+      deployment.spec.template.metadata.annotations = { 'linkerd.io/inject': 'enabled' };
+    });
+    expect(report.workloads[0]!.assumptions).toContain(
+      'Linkerd injects its proxy (linkerd.io/inject) at admission: inbound connections pass through linkerd-proxy, which stops accepting them on SIGTERM: give it the same delay as the preStop sleep with config.alpha.linkerd.io/proxy-wait-before-exit-seconds',
+    );
+  });
+
+  it('is not patched when a webhook injects it into a pause placeholder, and the report says so', () => {
+    const report = doctorVariant(({ deployment }) => {
+      const container = deployment.spec.template.spec.containers[0];
+      container.image = 'registry.k8s.io/pause:3.9';
+      delete container.lifecycle;
+    });
+    const w = report.workloads[0]!;
+    expect(w.container).toBeUndefined();
+    expect(w.injected).toBe(
+      'the serving container is injected at admission: container engine is a placeholder (image registry.k8s.io/pause:3.9) that a webhook replaces, so its preStop and probes in the manifest are not the ones that run; set them where the injected container is defined',
+    );
+    expect(w.settings.preStop).toBeUndefined();
+    expect(w.unknown.map((u) => u.field)).toEqual(expect.arrayContaining(['preStop', 'readinessProbe', 'livenessProbe']));
+    // Nothing a fix writes names the placeholder.
+    for (const finding of w.findings) for (const fragment of finding.fix) expect(fragment.yaml).not.toContain('name: engine');
+  });
+});
+
+describe('the rest of the input', () => {
+  it('reads the drain timeout and cleanup from the env contract when no budget annotation gives them', () => {
+    const report = doctorVariant(({ deployment }) => {
+      deployment.spec.template.spec.containers[0].env = [
+        { name: 'GRPC_DRAIN_TIMEOUT_SECONDS', value: '15' },
+        { name: 'GRPC_DRAIN_CLEANUP_SECONDS', value: '3s' },
+      ];
+    });
+    expect(report.workloads[0]!.budget).toMatchObject({ drainTimeoutSeconds: { value: 15, source: 'env' }, cleanupSeconds: { value: 3, source: 'env' } });
+  });
+
+  it('takes the replicas (1 when unset), and none when an autoscaler owns them', () => {
+    expect(doctorVariant(() => undefined).workloads[0]!.settings.rollout).toMatchObject({ replicas: 3 });
+    const scaled = doctorVariant(({ all }) => {
+      all.push({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'engine' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'engine' }, minReplicas: 2, maxReplicas: 9 } });
+    });
+    const rollout = scaled.workloads[0]!.settings.rollout!;
+    expect(rollout.replicas).toBeUndefined();
+    expect(rollout.autoscaled).toBe(true);
+    const keda = doctorVariant(({ all }) => {
+      all.push({ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'engine-scaler' }, spec: { scaleTargetRef: { name: 'engine' } } });
+    });
+    expect(keda.workloads[0]!.settings.rollout!.autoscaled).toBe(true);
+  });
+});
+
+describe('the NLB side', () => {
+  it.each([
+    ['a number', '8733', {}, { port: 8733 }, undefined],
+    ['traffic-port', 'traffic-port', {}, { port: 'traffic-port' }, undefined],
+    ['a Service port name with a numeric targetPort (ip): its targetPort', 'health', { name: 'health', port: 8733, targetPort: 8733 }, { port: 8733, portName: 'health' }, undefined],
+    ['a Service port name whose targetPort is named (ip): the LBC fails', 'health', { name: 'health', port: 8733, targetPort: 'health' }, { portName: 'health' }, "cannot use named healthCheckPort for IP TargetType when service's targetPort is a named port"],
+    ['a name no Service port has', 'nope', {}, { portName: 'nope' }, 'the Service has no port named "nope"'],
+  ] as const)('reads healthcheck-port as %s', (_what, value, extraPort, expected, note) => {
+    const report = doctorVariant(({ service }) => {
+      service.metadata.annotations[LBC_ANNOTATION.healthCheckPort] = value;
+      if ('name' in extraPort) service.spec.ports.push(extraPort);
+    });
+    const w = report.workloads[0]!;
+    const hc = w.settings.healthCheck!;
+    expect({ port: hc.port, portName: hc.portName }).toEqual({ port: undefined, portName: undefined, ...expected });
+    if (note) expect(w.notes.join('\n')).toContain(note);
+  });
+
+  it('merges a port\'s own target-group attributes over the Service-wide ones, and its fix writes there', () => {
+    const report = doctorVariant(({ service }) => {
+      service.metadata.annotations[`${LBC_ANNOTATION.targetGroupAttributes}.443`] = 'deregistration_delay.timeout_seconds=5,preserve_client_ip.enabled=true';
+    });
+    const w = report.workloads[0]!;
+    expect(w.settings.deregistrationDelaySeconds).toBe(5);
+    expect(w.settings.connectionTermination).toBe(true); // from the Service-wide annotation
+    expect(w.settings.perPortTargetGroupAttributes).toBe(true);
+    const finding = w.findings.find((f) => f.rule === 'deregistration-delay-covers-drain')!;
+    expect(finding.location.line).toBeDefined();
+    expect(finding.fix[0]!.yaml).toBe(`metadata:\n  annotations:\n    ${LBC_ANNOTATION.targetGroupAttributes}.443: 'deregistration_delay.timeout_seconds=45,preserve_client_ip.enabled=true'\n`);
+    expect(finding.fixNote).toContain("this port's own attributes override the Service-wide annotation");
+  });
+
+  it('ignores the per-port annotation for an LBC older than 2.14, as that controller does', () => {
+    const report = doctorVariant(({ service }) => {
+      service.metadata.annotations[`${LBC_ANNOTATION.targetGroupAttributes}.443`] = 'deregistration_delay.timeout_seconds=5';
+    }, { lbcVersion: '2.13.4' });
+    const w = report.workloads[0]!;
+    expect(w.settings.deregistrationDelaySeconds).toBe(45);
+    expect(w.notes).toContain(`${LBC_ANNOTATION.targetGroupAttributes}.443 is ignored by Load Balancer Controller 2.13.4 (per-port attributes since 2.14.0): the Service-wide attributes apply to this port.`);
+  });
+
+  it('reads the success codes of an HTTP check (LBC default 200-399)', () => {
+    expect(doctorVariant(() => undefined).workloads[0]!.settings.healthCheck!.successCodes).toBe('200-399');
+    const wide = doctorVariant(({ service }) => {
+      service.metadata.annotations['service.beta.kubernetes.io/aws-load-balancer-healthcheck-success-codes'] = '200-599';
+    });
+    expect(wide.workloads[0]!.settings.healthCheck!.successCodes).toBe('200-599');
   });
 });

@@ -1,7 +1,7 @@
 import { RULE_INFO } from '../../rules';
 import type { SourceLocation } from '../manifests';
 import type { DoctorFinding, DoctorReport } from '../types';
-import { describeLocation, describeRef } from './text';
+import { describeLocation, describeProblem, describeRef } from './text';
 
 /**
  * SARIF 2.1.0 (OASIS, https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html),
@@ -112,7 +112,7 @@ export function toSarif(report: DoctorReport): SarifLog {
     ...report.notes,
     ...report.workloads.flatMap((w) => w.notes.map((note) => `${describeRef(w.workload)}: ${note}`)),
   ];
-  const problems = report.problems.map((problem) => `${problem.file}${problem.line !== undefined ? `:${problem.line}` : ''}: ${problem.message}`);
+  const problems = report.problems.map(describeProblem);
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

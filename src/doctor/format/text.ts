@@ -105,7 +105,9 @@ function formatWorkload(diagnosis: WorkloadDiagnosis, style: Style): string[] {
   return lines;
 }
 
-function describeProblem(problem: InputProblem): string {
+/** `values.yaml:5:11: document 1 is not valid YAML (…)`; a file-level problem that names its file is shown as it is. */
+export function describeProblem(problem: InputProblem): string {
+  if (problem.line === undefined && problem.message.includes(problem.file)) return problem.message;
   const where = problem.line !== undefined ? `${problem.file}:${problem.line}${problem.column !== undefined ? `:${problem.column}` : ''}` : problem.file;
   return `${where}: ${problem.message}`;
 }

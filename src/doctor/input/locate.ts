@@ -1,12 +1,14 @@
-import { safeLoadAll, type LoaderState } from 'js-yaml';
+import { safeLoadAll } from './js-yaml';
+import { GIVE_UP, scanLines, scanLocate } from './scan';
 import type { DocumentChunk } from './documents';
 
 /**
- * Where a field of a document is, found only when a finding asks for it: the document's text
- * is parsed again with js-yaml's node listener (about the cost of the first parse, for that
- * one document) into a tree of node positions. A tree that does not line up with the YAML
- * (a mapping key without a value, which the listener does not report) falls back to the
- * position-aware `yaml` library for that document.
+ * Where a field of a document is, found only when a finding asks for it: first by scanning the
+ * document's lines (block YAML as tools print it, microseconds), else by parsing the document
+ * again with js-yaml's node listener into a tree of node positions (about the cost of the first
+ * parse, for that one document). A tree that does not line up with the YAML (a mapping key
+ * without a value, which the listener does not report) falls back to the position-aware `yaml`
+ * library for that document.
  */
 
 /** 1-based line and column in the source file. */
@@ -18,7 +20,7 @@ export interface LinePosition {
 /** A node of the position tree: where it starts and, for mappings and sequences, its children. */
 interface PositionNode {
   start: number;
-  kind: LoaderState['kind'];
+  kind: 'scalar' | 'mapping' | 'sequence' | null;
   scalar?: unknown;
   readonly children: PositionNode[];
 }
@@ -29,7 +31,7 @@ export type FieldPath = readonly (string | number)[];
 function buildTree(text: string): PositionNode | undefined {
   const stack: PositionNode[] = [];
   let root: PositionNode | undefined;
-  safeLoadAll(text, null, {
+  safeLoadAll(text, {
     json: true,
     listener(event, state) {
       if (event === 'open') {
@@ -94,23 +96,33 @@ class LineIndex {
 
 /** Finds fields of one document chunk; the parse happens on the first call. */
 export class DocumentLocator {
+  private lines: ReturnType<typeof scanLines> | undefined;
   private tree: PositionNode | null | undefined;
   private fallback: ((path: FieldPath) => number | undefined) | undefined;
-  private readonly lines: LineIndex;
+  private readonly index: LineIndex;
 
   constructor(private readonly chunk: DocumentChunk) {
-    this.lines = new LineIndex(chunk.text);
+    this.index = new LineIndex(chunk.text);
   }
 
   /** The position of the deepest part of `path` present in the document (its key, or its item). */
   locate(path: FieldPath): LinePosition | undefined {
     const offset = this.offsetOf(path);
     if (offset === undefined) return undefined;
-    const { line, column } = this.lines.position(offset);
+    const { line, column } = this.index.position(offset);
     return { line: this.chunk.line + line - 1, column };
   }
 
+  /** The line scan where it can answer; else the parse, once per document. */
   private offsetOf(path: FieldPath): number | undefined {
+    this.lines ??= scanLines(this.chunk.text);
+    const scanned = scanLocate(this.chunk.text, this.lines, path);
+    if (scanned !== GIVE_UP) return scanned;
+    return this.parsedOffsetOf(path);
+  }
+
+  /** Through the position tree (or the `yaml` library) only: what the scan is checked against in the tests. */
+  parsedOffsetOf(path: FieldPath): number | undefined {
     if (this.tree === undefined) {
       try {
         const tree = buildTree(this.chunk.text);

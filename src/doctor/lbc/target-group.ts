@@ -196,7 +196,8 @@ function readAttributes(service: ServiceView, port: ServicePortView | undefined,
       failed = true;
       return undefined;
     }
-    const legacy = parseLegacyLbcStringMap(text);
+    // The two parsers differ only around blanks next to '=', backslashes and empty or trailing pairs.
+    const legacy = legacyOnly || !/\s=|=\s|\\|,\s*,|,\s*$|^\s*,/.test(text) ? parsed : parseLegacyLbcStringMap(text);
     if (!legacyOnly && !sameParse(parsed, legacy)) {
       notes.push(
         `${key} is read differently by Load Balancer Controller versions: ≥ 2.14.1 (read here) trims keys and values and takes \\, as a comma inside a value; ≤ 2.14.0 ${'error' in legacy ? `rejects it (${legacy.error})` : `reads ${JSON.stringify(legacy.map)}`}.`,

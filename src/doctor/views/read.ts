@@ -34,34 +34,39 @@ function wholeNumber(value: unknown): Field<number> {
   return { invalid: true, shown: showValue(value) };
 }
 
-function numberAt(object: unknown, ...path: string[]): number | undefined {
-  const value = at(object, ...path);
+function numberAt(object: unknown, k1: string, k2?: string): number | undefined {
+  const value = at(object, k1, k2);
   return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
 }
 
-function base(manifest: ManifestObject, defaultNamespace: string): Omit<ObjectView, 'kind' | 'notes'> {
+const NONE: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Kind-independent fields; labels and annotations only for the kinds that use them. */
+function base(manifest: ManifestObject, defaultNamespace: string, maps: { labels?: boolean; annotations?: boolean } = { labels: true, annotations: true }): Omit<ObjectView, 'kind' | 'notes'> {
   const object = manifest.object;
+  const metadata = objectAt(object, 'metadata');
+  const apiVersion = stringAt(object, 'apiVersion');
   return {
-    ...(stringAt(object, 'apiVersion') !== undefined && { apiVersion: stringAt(object, 'apiVersion')! }),
-    namespace: stringAt(object, 'metadata', 'namespace') ?? defaultNamespace,
-    name: stringAt(object, 'metadata', 'name') ?? stringAt(object, 'metadata', 'generateName') ?? '(unnamed)',
-    labels: stringMapAt(object, 'metadata', 'labels'),
-    annotations: stringMapAt(object, 'metadata', 'annotations'),
+    apiVersion,
+    namespace: stringAt(metadata, 'namespace') ?? defaultNamespace,
+    name: stringAt(metadata, 'name') ?? stringAt(metadata, 'generateName') ?? '(unnamed)',
+    labels: maps.labels ? stringMapAt(metadata, 'labels') : NONE,
+    annotations: maps.annotations ? stringMapAt(metadata, 'annotations') : NONE,
     manifest,
   };
 }
 
 function readServicePort(port: JsonObject, index: number): ServicePortView {
   const number = numberAt(port, 'port');
-  const targetPort = intOrString(own(port, 'targetPort')) ?? number;
+  // Optional fields are written even when undefined: one object shape for every port.
   return {
     index,
-    ...(stringAt(port, 'name') !== undefined && { name: stringAt(port, 'name')! }),
-    ...(number !== undefined && { port: number }),
-    ...(targetPort !== undefined && { targetPort }),
-    ...(numberAt(port, 'nodePort') !== undefined && { nodePort: numberAt(port, 'nodePort')! }),
+    name: stringAt(port, 'name'),
+    port: number,
+    targetPort: intOrString(own(port, 'targetPort')) ?? number,
+    nodePort: numberAt(port, 'nodePort'),
     protocol: stringAt(port, 'protocol') ?? 'TCP',
-    ...(stringAt(port, 'appProtocol') !== undefined && { appProtocol: stringAt(port, 'appProtocol')! }),
+    appProtocol: stringAt(port, 'appProtocol'),
   };
 }
 
@@ -86,12 +91,12 @@ export function readService(manifest: ManifestObject, defaultNamespace: string):
     ...base(manifest, defaultNamespace),
     notes,
     type: stringAt(spec, 'type') ?? 'ClusterIP',
-    ...(typeof klass === 'string' && klass !== '' && { loadBalancerClass: klass }),
+    loadBalancerClass: typeof klass === 'string' && klass !== '' ? klass : undefined,
     selector: stringMapAt(spec, 'selector'),
     ports: objectsAt(spec, 'ports').map(readServicePort),
-    ...(stringAt(spec, 'externalTrafficPolicy') !== undefined && { externalTrafficPolicy: stringAt(spec, 'externalTrafficPolicy')! }),
-    ...(numberAt(spec, 'healthCheckNodePort') !== undefined && { healthCheckNodePort: numberAt(spec, 'healthCheckNodePort')! }),
-    ...(typeof allocate === 'boolean' && { allocateLoadBalancerNodePorts: allocate }),
+    externalTrafficPolicy: stringAt(spec, 'externalTrafficPolicy'),
+    healthCheckNodePort: numberAt(spec, 'healthCheckNodePort'),
+    allocateLoadBalancerNodePorts: typeof allocate === 'boolean' ? allocate : undefined,
   };
 }
 
@@ -144,21 +149,12 @@ function readProbe(container: JsonObject, which: 'readinessProbe' | 'livenessPro
   if (httpGet) {
     // HTTPGetAction.path is optional; the kubelet then requests "/".
     const path = stringAt(httpGet, 'path') ?? '/';
-    const p = port(httpGet);
-    const scheme = stringAt(httpGet, 'scheme');
-    return { kind: 'httpGet', ...(p !== undefined && { port: p }), path: path.startsWith('/') ? path : `/${path}`, ...(scheme !== undefined && { scheme }), ...timing };
+    return { kind: 'httpGet', port: port(httpGet), path: path.startsWith('/') ? path : `/${path}`, scheme: stringAt(httpGet, 'scheme'), ...timing };
   }
   const tcpSocket = objectAt(probe, 'tcpSocket');
-  if (tcpSocket) {
-    const p = port(tcpSocket);
-    return { kind: 'tcpSocket', ...(p !== undefined && { port: p }), ...timing };
-  }
+  if (tcpSocket) return { kind: 'tcpSocket', port: port(tcpSocket), ...timing };
   const grpc = objectAt(probe, 'grpc');
-  if (grpc) {
-    const p = port(grpc);
-    const service = stringAt(grpc, 'service');
-    return { kind: 'grpc', ...(p !== undefined && { port: p }), ...(service !== undefined && { service }), ...timing };
-  }
+  if (grpc) return { kind: 'grpc', port: port(grpc), service: stringAt(grpc, 'service'), ...timing };
   const exec = objectAt(probe, 'exec');
   if (exec) return { kind: 'exec', command: strings(own(exec, 'command')), ...timing };
   notes.push(`${which} has no httpGet, tcpSocket, grpc or exec handler: the API server rejects it.`);
@@ -169,17 +165,12 @@ function readContainer(container: JsonObject, index: number, workloadNotes: stri
   const name = stringAt(container, 'name');
   const label = name ?? `#${index + 1}`;
   const notes: string[] = [];
-  const ports: ContainerPortView[] = objectsAt(container, 'ports').map((port) => ({
-    ...(stringAt(port, 'name') !== undefined && { name: stringAt(port, 'name')! }),
-    ...(numberAt(port, 'containerPort') !== undefined && { containerPort: numberAt(port, 'containerPort')! }),
-    protocol: stringAt(port, 'protocol') ?? 'TCP',
-  }));
-  const env: EnvVarView[] = objectsAt(container, 'env').flatMap((variable) => {
+  const ports: ContainerPortView[] = objectsAt(container, 'ports').map((port) => ({ name: stringAt(port, 'name'), containerPort: numberAt(port, 'containerPort'), protocol: stringAt(port, 'protocol') ?? 'TCP' }));
+  const env: EnvVarView[] = [];
+  for (const variable of objectsAt(container, 'env')) {
     const variableName = stringAt(variable, 'name');
-    if (variableName === undefined) return [];
-    const value = stringAt(variable, 'value');
-    return [{ name: variableName, ...(value !== undefined && { value }) }];
-  });
+    if (variableName !== undefined) env.push({ name: variableName, value: stringAt(variable, 'value') });
+  }
   const preStop = readPreStop(container, notes);
   const readinessProbe = readProbe(container, 'readinessProbe', notes);
   const livenessProbe = readProbe(container, 'livenessProbe', notes);
@@ -187,9 +178,9 @@ function readContainer(container: JsonObject, index: number, workloadNotes: stri
   for (const note of notes) workloadNotes.push(`container ${label}: ${note}`);
   return {
     index,
-    ...(name !== undefined && { name }),
+    name,
     label,
-    ...(stringAt(container, 'image') !== undefined && { image: stringAt(container, 'image')! }),
+    image: stringAt(container, 'image'),
     ports,
     preStop,
     readinessProbe,
@@ -226,7 +217,8 @@ export function readWorkload(manifest: ManifestObject, kind: WorkloadKind, defau
   const maxSurge = intOrString(own(rolling, 'maxSurge'));
   return {
     kind,
-    ...base(manifest, defaultNamespace),
+    // A workload's own annotations are not read (the pod template's are).
+    ...base(manifest, defaultNamespace, { labels: true }),
     notes,
     replicas,
     selectorMatchLabels: stringMapAt(spec, 'selector', 'matchLabels'),
@@ -236,9 +228,9 @@ export function readWorkload(manifest: ManifestObject, kind: WorkloadKind, defau
     nativeSidecars,
     terminationGracePeriodSeconds: grace,
     readinessGates: objectsAt(podSpec, 'readinessGates').flatMap((gate) => (stringAt(gate, 'conditionType') !== undefined ? [stringAt(gate, 'conditionType')!] : [])),
-    ...(strategyType !== undefined && { strategyType }),
-    ...(maxUnavailable !== undefined && { maxUnavailable }),
-    ...(maxSurge !== undefined && { maxSurge }),
+    strategyType,
+    maxUnavailable,
+    maxSurge,
     minReadySeconds,
   };
 }
@@ -266,7 +258,7 @@ function readTargetGroupBinding(manifest: ManifestObject, defaultNamespace: stri
 
 function readPdb(manifest: ManifestObject, defaultNamespace: string): PodDisruptionBudgetView {
   const spec = objectAt(manifest.object, 'spec');
-  return { kind: 'PodDisruptionBudget', ...base(manifest, defaultNamespace), notes: [], selector: own(spec, 'selector'), matchLabels: stringMapAt(spec, 'selector', 'matchLabels') };
+  return { kind: 'PodDisruptionBudget', ...base(manifest, defaultNamespace, {}), notes: [], selector: own(spec, 'selector'), matchLabels: stringMapAt(spec, 'selector', 'matchLabels') };
 }
 
 /** autoscaling/v1|v2 HorizontalPodAutoscaler and KEDA `keda.sh/v1alpha1` ScaledObject (whose `scaleTargetRef.kind` defaults to Deployment). */
@@ -274,7 +266,7 @@ function readAutoscaler(manifest: ManifestObject, kind: string, defaultNamespace
   const ref = objectAt(manifest.object, 'spec', 'scaleTargetRef');
   const targetKind = stringAt(ref, 'kind') ?? (kind === 'ScaledObject' ? 'Deployment' : undefined);
   const targetName = stringAt(ref, 'name');
-  return { kind, ...base(manifest, defaultNamespace), notes: [], ...(targetKind !== undefined && { targetKind }), ...(targetName !== undefined && { targetName }) };
+  return { kind, ...base(manifest, defaultNamespace, {}), notes: [], ...(targetKind !== undefined && { targetKind }), ...(targetName !== undefined && { targetName }) };
 }
 
 /** The typed view of an object the doctor uses; `undefined` for every other kind. */
