@@ -225,7 +225,14 @@ class FixBuilder {
     const container: Record<string, unknown> = {};
     if (parts.preStop) {
       if (!safety.preStop.allowed) this.note(`preStop not written: ${safety.preStop.reason}.`);
-      else container['lifecycle'] = { preStop: renderPreStop(plan) };
+      else {
+        // A strategic merge patch merges the handler map: the old handler is removed (null), or
+        // the hook would hold two handlers and the API server would reject it.
+        const preStop: Record<string, unknown> = { ...renderPreStop(plan) };
+        const current = this.context.extraction.settings.preStop?.kind;
+        if ((current === 'sleep' || current === 'exec' || current === 'httpGet') && !(current in preStop)) preStop[current] = null;
+        container['lifecycle'] = { preStop };
+      }
     }
     if (parts.readinessProbe) container['readinessProbe'] = parts.readinessProbe;
     if (parts.livenessProbe) container['livenessProbe'] = parts.livenessProbe;
@@ -354,7 +361,11 @@ export function fixFor(finding: Finding, context: FixContext): Fix {
       } else {
         const port = safety.readiness?.port ?? PLACEHOLDER.readinessPort;
         build.pod({ livenessProbe: probeFor(plan, 'livenessProbe', port, safety.liveness?.path ?? PLACEHOLDER.livenessPath) });
-        build.note(`replace ${PLACEHOLDER.livenessPath} with a liveness endpoint the server serves apart from readiness (one that stays 200 while it drains); the doctor does not invent one.`);
+        build.note(
+          safety.readiness
+            ? `replace ${PLACEHOLDER.livenessPath} with a liveness endpoint the server serves apart from readiness (one that stays 200 while it drains); the doctor does not invent one.`
+            : `the probes are not HTTP: replace ${PLACEHOLDER.readinessPort} and ${PLACEHOLDER.livenessPath} with the port and path of an HTTP liveness endpoint the server serves (200 while it drains), and serve readiness apart from it; the doctor does not invent them.`,
+        );
       }
       break;
     }
@@ -390,11 +401,21 @@ export function fixFor(finding: Finding, context: FixContext): Fix {
       break;
     }
     case 'deregistration-delay-bounded':
-    case 'deregistration-delay-covers-drain':
+    case 'deregistration-delay-covers-drain': {
       build.attributes(attributeChangesOf(finding, plan));
       // The delay is bounded by the grace period: when the grace period is what is off, raise it too.
       build.pod({ grace: (safety.currentGraceSeconds ?? 0) < plan.terminationGracePeriodSeconds });
+      // The rule names the delay its own arithmetic gives (with the sleep the pod has today);
+      // the fix writes the plan's, R = G, and says why when they differ.
+      const named = /[Ss]et deregistration_delay\.timeout_seconds=(\d+)/.exec(finding.message)?.[1];
+      if (named !== undefined && Number(named) !== plan.deregistrationDelaySeconds && !('blocked' in (safety.attributes ?? { blocked: '' }))) {
+        const b = plan.budget;
+        build.note(
+          `This fix writes deregistration_delay.timeout_seconds=${plan.deregistrationDelaySeconds}, not ${named}: the delay follows the grace period of the workload's plan, ${plan.terminationGracePeriodSeconds}s (${b.terminationGracePeriodSeconds !== undefined ? 'its own grace period, which a fix never shrinks' : `sleep ${plan.preStopSleepSeconds}s + drain timeout ${b.drainTimeoutSeconds}s + cleanup ${b.cleanupSeconds}s + headroom ${b.headroomSeconds}s`}), so that the NLB lets go of the pod when the kubelet does.`,
+        );
+      }
       break;
+    }
     case 'connection-termination-enabled':
     case 'unhealthy-drain':
       build.attributes(attributeChangesOf(finding, plan));

@@ -35,7 +35,8 @@ function mapping(value: Readonly<Record<string, unknown>>, indent: string, out: 
     const prefix = first && firstPrefix !== undefined ? firstPrefix : indent;
     first = false;
     const name = scalar(key);
-    if (!isCollection(item)) out.push(`${prefix}${name}: ${scalar(item as string | number | boolean | null)}`);
+    if (item === null) out.push(`${prefix}${name}: null`);
+    else if (!isCollection(item)) out.push(`${prefix}${name}: ${scalar(item as string | number | boolean | null)}`);
     else if (isEmpty(item)) out.push(`${prefix}${name}: ${Array.isArray(item) ? '[]' : '{}'}`);
     else {
       out.push(`${prefix}${name}:`);
