@@ -375,7 +375,7 @@ describe('the budget', () => {
   it('checks the cluster facts given as options: version and grace cap', () => {
     const old = doctorFixture('01-econnrefused.fixed.yaml', { kubernetesVersion: '1.29' });
     expect(ruleIds(old)).toEqual(['sleep-action-supported/error']);
-    expect(old.workloads[0]!.findings[0]!.fix[0]!.yaml).toBe("spec:\n  template:\n    spec:\n      containers:\n        - name: engine\n          lifecycle:\n            preStop:\n              exec:\n                command:\n                  - sleep\n                  - '20'\n");
+    expect(old.workloads[0]!.findings[0]!.fix[0]!.yaml).toBe("spec:\n  template:\n    spec:\n      containers:\n        - name: engine\n          lifecycle:\n            preStop:\n              exec:\n                command:\n                  - sleep\n                  - '20'\n              sleep: null\n");
     const capped = doctorFixture('01-econnrefused.fixed.yaml', { maxTerminationGracePeriodSeconds: 40 });
     expect(ruleIds(capped)).toEqual(['grace-under-cap/error']);
     // The plan for this budget cannot fit under the cap either: no fragment, the reason instead.
