@@ -18,10 +18,11 @@ function packageVersion(): string | undefined {
 
 const DOCTOR_HELP = `
 Reads Kubernetes manifests (multi-document YAML or JSON, kind: List included; a directory
-means its .yaml/.yml/.json files), pairs every NLB Service of the AWS Load Balancer
-Controller and every TargetGroupBinding with the Deployments/StatefulSets it selects, and
-checks their drain settings with the rules of the drain plan. Each finding names the
-workload, the rule, the symptom it causes and a YAML fragment that fixes it.
+means its .yaml/.yml/.json files), finds every Service that gets an AWS load balancer as
+the AWS Load Balancer Controller decides it (and every TargetGroupBinding), pairs it with the
+Deployments/StatefulSets it selects, and checks their drain settings with the rules of the
+drain plan. Each finding names the workload, the rule, the symptom it causes and a YAML
+fragment that fixes it without shrinking, inventing or replacing what the workload has.
 
 The drain timeout, cleanup, propagation and headroom come from each workload's
 grpc-drain.dev/budget annotation; where it is missing, from the flags (defaults 20s / 10s /
@@ -30,8 +31,9 @@ grpc-drain.dev/budget annotation; where it is missing, from the flags (defaults 
 Exit codes:
   0  no error finding (warnings allowed)
   1  at least one error finding
-  2  unusable input: a bad flag, a file that cannot be read, YAML that does not parse,
-     no Kubernetes object at all
+  2  unusable input: a bad flag, or nothing could be read (files that cannot be read or
+     do not parse, no Kubernetes object at all); one unusable file among others is
+     reported in the output and the others are diagnosed
 
 Examples:
   $ helm template my-release ./chart | grpc-drain doctor -
