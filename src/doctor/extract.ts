@@ -316,7 +316,9 @@ export function extractSettings(target: Target, inventory: Inventory, options: R
     ...(tg?.connectionTermination !== undefined && { connectionTermination: tg.connectionTermination }),
     ...(tg?.unhealthyConnectionTermination !== undefined && { unhealthyConnectionTermination: tg.unhealthyConnectionTermination }),
     ...(tg?.unhealthyDrainingIntervalSeconds !== undefined && { unhealthyDrainingIntervalSeconds: tg.unhealthyDrainingIntervalSeconds }),
-    ...(tg?.perPortAttributes === true && { perPortTargetGroupAttributes: true }),
+    // A per-port annotation on this port, or on another port of the same group that the
+    // controller is too old to read (lbc-supports says so).
+    ...((tg?.perPortAttributes === true || (frontend?.otherPorts ?? []).some((p) => p.port !== undefined && frontend!.service.annotations[perPortAttributesAnnotation(p.port)] !== undefined)) && { perPortTargetGroupAttributes: true }),
   };
   return { settings, budget, budgetFindings: findings, assumptions, unknown, notes, contract, ...(preStopAlsoRuns !== undefined && { preStopAlsoRuns }) };
 }

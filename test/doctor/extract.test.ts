@@ -491,6 +491,8 @@ describe('the NLB side', () => {
     }, { lbcVersion: '2.13.4' });
     const w = report.workloads[0]!;
     expect(w.settings.deregistrationDelaySeconds).toBe(45);
+    // Still flagged, so that lbc-supports can say that this controller ignores it.
+    expect(w.settings.perPortTargetGroupAttributes).toBe(true);
     expect(w.notes).toContain(`${LBC_ANNOTATION.targetGroupAttributes}.443 is ignored by Load Balancer Controller 2.13.4 (per-port attributes since 2.14.0): the Service-wide attributes apply to this port.`);
   });
 

