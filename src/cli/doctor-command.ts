@@ -1,5 +1,6 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { getHeapStatistics } from 'v8';
 import type { BudgetField } from '../model';
 import { DrainBudgetError } from '../plan';
 import {
@@ -94,6 +95,9 @@ function describeFsError(file: string, error: unknown): UsageError {
  * aborts the process instead of failing cleanly, so the doctor refuses such input first.
  */
 export const DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+/** Heap the doctor may need per byte of input, with margin (measured 12.5 by bench/doctor). */
+const HEAP_BYTES_PER_INPUT_BYTE = 16;
 
 const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kib|mib|gib|kb|mb|gb|k|m|g)?$/i;
 const SIZE_UNIT: Readonly<Record<string, number>> = { b: 1, k: 1024, kib: 1024, kb: 1000, m: 1024 ** 2, mib: 1024 ** 2, mb: 1000 ** 2, g: 1024 ** 3, gib: 1024 ** 3, gb: 1000 ** 3 };
@@ -220,6 +224,14 @@ export async function runDoctor(files: readonly string[], flags: DoctorFlags, io
   }
   const options = doctorOptions(flags);
   const maxBytes = sizeFlag('--max-input-size', flags.maxInputSize) ?? DEFAULT_MAX_INPUT_BYTES;
+  // The doctor holds about 13 bytes of heap per byte of input (bench/doctor: 12.5 MiB per MiB);
+  // beyond Node's heap limit V8 aborts the process, so a larger bound is refused up front.
+  const heapBound = Math.floor(getHeapStatistics().heap_size_limit / HEAP_BYTES_PER_INPUT_BYTE);
+  if (maxBytes > heapBound) {
+    throw new UsageError(
+      `--max-input-size ${mib(maxBytes)} needs about ${mib(maxBytes * HEAP_BYTES_PER_INPUT_BYTE)} of heap, more than Node's limit of ${mib(getHeapStatistics().heap_size_limit)}: raise the limit too (NODE_OPTIONS=--max-old-space-size=${Math.ceil((maxBytes * HEAP_BYTES_PER_INPUT_BYTE) / 1024 / 1024)}) or read less at once`,
+    );
+  }
   const { sources, problems } = await readSources(files, io, maxBytes);
   const report = diagnoseManifests(sources, options, problems);
   if (report.objectCount === 0) {

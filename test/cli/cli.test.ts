@@ -249,6 +249,12 @@ describe('grpc-drain doctor on real-world input', () => {
     expect(r.stderr).toBe('grpc-drain: stdin holds 2 KiB, which takes the input over the limit of 1 KiB: it is not read (raise the limit with --max-input-size)\n');
   });
 
+  it('refuses a --max-input-size the heap could not hold, saying how to raise the heap', async () => {
+    const r = await run(['doctor', '-', '--max-input-size', '64GiB'], { stdin: 'kind: Service\n' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^grpc-drain: --max-input-size 64 GiB needs about 1024 GiB of heap, more than Node's limit of [\d.]+ [GM]iB: raise the limit too \(NODE_OPTIONS=--max-old-space-size=1048576\) or read less at once\n$/);
+  });
+
   it('reads the other files when one is over the limit', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'grpc-drain-size-'));
     writeFileSync(path.join(dir, 'a.yaml'), readFixture('02-sigkill.yaml'));
