@@ -262,7 +262,7 @@ export function extractSettings(target: Target, inventory: Inventory, options: R
   }
   for (const sidecar of target.sidecars) assumptions.push(sidecar.note);
   if (serving.injected !== undefined) {
-    for (const field of ['preStop', 'readinessProbe', 'livenessProbe']) unknown.push({ field, reason: serving.injected });
+    for (const field of ['preStop', 'readinessProbe', 'livenessProbe']) unknown.push({ field, reason: 'the serving container is injected at admission (see above)' });
   }
 
   let preStopAlsoRuns: string | undefined;

@@ -219,12 +219,12 @@ class FixBuilder {
     if (parts.grace) {
       const current = safety.currentGraceSeconds;
       if (current === undefined || plan.terminationGracePeriodSeconds > current) podSpec['terminationGracePeriodSeconds'] = plan.terminationGracePeriodSeconds;
-      else if (current === this.neededGrace) this.note(`terminationGracePeriodSeconds is already ${current}s, what the plan needs.`);
-      else this.note(`terminationGracePeriodSeconds stays ${current}s (more than the ${this.neededGrace}s the plan needs): a fix never shrinks it.`);
+      else if (current === this.neededGrace) this.note(`The grace period is already ${current}s, what the plan needs.`);
+      else this.note(`The grace period stays ${current}s (more than the ${this.neededGrace}s the plan needs): a fix never shrinks it.`);
     }
     const container: Record<string, unknown> = {};
     if (parts.preStop) {
-      if (!safety.preStop.allowed) this.note(`preStop not written: ${safety.preStop.reason}.`);
+      if (!safety.preStop.allowed) this.note(`The preStop hook is not written: ${safety.preStop.reason}.`);
       else {
         // A strategic merge patch merges the handler map: the old handler is removed (null), or
         // the hook would hold two handlers and the API server would reject it.
@@ -275,7 +275,9 @@ class FixBuilder {
   }
 
   result(): Fix {
-    return { fix: this.fragments, ...(this.notes.length > 0 && { fixNote: this.notes.join(' ') }) };
+    // Each note is a sentence of its own.
+    const sentences = this.notes.map((note) => `${note.charAt(0).toUpperCase()}${note.slice(1)}`);
+    return { fix: this.fragments, ...(sentences.length > 0 && { fixNote: sentences.join(' ') }) };
   }
 }
 
@@ -334,7 +336,7 @@ export function fixFor(finding: Finding, context: FixContext): Fix {
     case 'grace-needs-prestop':
     case 'sleep-action-supported':
       // The grace period follows the sleep: written with it, not without it.
-      if (!safety.preStop.allowed) build.note(`preStop not written: ${safety.preStop.reason}.`);
+      if (!safety.preStop.allowed) build.note(`The preStop hook is not written: ${safety.preStop.reason}.`);
       else {
         build.pod({ grace: true, preStop: true });
         if (extraction.budget.kubernetesVersion.value === undefined && plan.preStopAction === 'sleep') build.note(versionNote);
@@ -473,7 +475,7 @@ function fixRollout(build: FixBuilder, finding: Finding, target: Target, extract
     // Keep the user's surge unless it is 0: maxSurge and maxUnavailable may not both be 0.
     const keepSurge = rollout?.strategy === 'RollingUpdate' && workload.maxSurge !== undefined && !isZero(workload.maxSurge);
     spec['strategy'] = { type: 'RollingUpdate', rollingUpdate: { ...(!keepSurge && { maxSurge: plan.rollout.maxSurge }), maxUnavailable: plan.rollout.maxUnavailable } };
-    if (rollout?.strategy === 'Recreate') build.note('strategy.type changes from Recreate to RollingUpdate.');
+    if (rollout?.strategy === 'Recreate') build.note('The strategy type changes from Recreate to RollingUpdate.');
   } else {
     build.note('StatefulSets replace their pods one at a time; only a readiness gate or minReadySeconds makes a rollout wait for the NLB.');
   }

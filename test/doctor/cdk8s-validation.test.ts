@@ -127,7 +127,7 @@ app.synth();
     expect(result.stdout).toContain('Construct Path: bad/deploy');
     expect(result.stdout).toContain('Construct Path: bad/svc');
     // The fix adds the sleep and keeps the 300s grace period: a fix never shrinks it.
-    expect(result.stdout).toContain('terminationGracePeriodSeconds stays 300s (more than the 45s the plan needs): a fix never shrinks it.');
+    expect(result.stdout).toContain('The grace period stays 300s (more than the 45s the plan needs): a fix never shrinks it.');
     expect(result.stdout).not.toContain('terminationGracePeriodSeconds: 45');
     expect(result.stderr).toContain('Validation failed');
   });

@@ -243,7 +243,7 @@ describe('a fix applied alone removes its finding', () => {
     for (const diagnosis of workloads) {
       for (const finding of diagnosis.findings) {
         // Fixes that cannot be complete: placeholders to fill, parts not written, or changes outside Kubernetes.
-        if (finding.fix.length === 0 || PLACEHOLDERS.some((p) => finding.fix.some((f) => f.yaml.includes(p))) || /not written|not patched|managed outside|move the Service/.test(finding.fixNote ?? '')) continue;
+        if (finding.fix.length === 0 || PLACEHOLDERS.some((p) => finding.fix.some((f) => f.yaml.includes(p))) || /not written|not patched|managed outside|Move the Service/.test(finding.fixNote ?? '')) continue;
         const patched: ManifestObject[] = objects.map((manifest) => {
           const meta = (manifest.object['metadata'] ?? {}) as Json;
           let object = manifest.object as Json;

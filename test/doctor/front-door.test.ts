@@ -81,7 +81,7 @@ describe('which Services get an AWS load balancer', () => {
     expect(w.settings).toMatchObject({ deregistrationDelaySeconds: 300, deregistrationDelaySource: 'aws-default', connectionTermination: false });
     const fix = w.findings.find((f) => f.rule === 'target-type-ip')!;
     expect(fix.fix[0]!.yaml).toBe(`metadata:\n  annotations:\n    ${TYPE}: external\n    ${TARGET}: ip\n`);
-    expect(fix.fixNote).toMatch(/^move the Service to the AWS Load Balancer Controller: .*the in-tree NLB is not converted: its DNS name goes away/);
+    expect(fix.fixNote).toMatch(/^Move the Service to the AWS Load Balancer Controller: .*the in-tree NLB is not converted: its DNS name goes away/);
   });
 
   it('gives a Classic Load Balancer no target-group settings: its targets are nodes', () => {
