@@ -16,7 +16,7 @@ describe('cdk8s synth of the example', () => {
     // --check-upgrade false: the CLI would otherwise ask the npm registry for a newer version.
     const stdout = execFileSync('npx', ['cdk8s', 'synth', '--check-upgrade', 'false', '--output', out], { cwd: join(__dirname, '..', '..'), stdio: 'pipe', encoding: 'utf8' });
     // cdk8s.yaml runs the doctor as a validation plugin (it also writes construct-metadata.json).
-    expect(stdout).toContain('✔ 0 errors, 0 warnings in 1 gRPC workload');
+    expect(stdout).toContain('✔ 0 errors, 0 warnings in 1 workload behind a load balancer');
     expect(readdirSync(out).filter((f) => f.endsWith('.yaml'))).toEqual(['engine.k8s.yaml']);
     const documents = parseAllDocuments(readFileSync(join(out, 'engine.k8s.yaml'), 'utf8')).map((d) => d.toJS());
     for (const manifest of documents) validateManifest(manifest);
