@@ -20,6 +20,28 @@ export function checkServiceOptions(options: { readonly scheme?: unknown; readon
   return violations;
 }
 
+/**
+ * Annotations a user gave a Service that the plan writes: refused in both front ends. A
+ * silent override either way hides a contradiction (the user's value loses, or the plan's
+ * health check and target-group attributes do, and the drain with them).
+ */
+export function checkServiceAnnotations(keys: Iterable<string>, planAnnotations: Readonly<Record<string, string>>, field = 'metadata.annotations'): Finding[] {
+  const violations: Finding[] = [];
+  for (const key of keys) {
+    if (!(key in planAnnotations)) continue;
+    violations.push({
+      rule: 'budget-valid',
+      severity: 'error',
+      field: `${field}.${key}`,
+      message:
+        key === LBC_ANNOTATION.scheme
+          ? `${field} must not set ${key}: set scheme instead.`
+          : `${field} must not set ${key}: the plan writes it (${JSON.stringify(planAnnotations[key])}); change the budget instead.`,
+    });
+  }
+  return violations;
+}
+
 /** The plan's LBC annotations with the scheme after the target type, in a fixed order. */
 export function renderServiceAnnotations(plan: DrainPlan, scheme: LoadBalancerScheme = DEFAULT_SCHEME): Record<string, string> {
   const annotations: Record<string, string> = {};

@@ -250,7 +250,7 @@ describe('unsafe input fails at construction with every violation', () => {
     ['an unknown budget prop', { budget: { sleep: Duration.seconds(20) } }, 'budget.sleep is not a budget field; use one of propagation, drainTimeout, cleanup, headroom, terminationGracePeriod, deregistrationDelay, maxTerminationGracePeriod, kubernetesVersion, readinessGate, readinessPath, livenessPath, healthCheck.'],
     ['a port out of range', { grpcPort: 0 }, 'grpcPort must be a port number 1–65535; got 0.'],
     ['an empty image', { image: '' }, 'image must be a non-empty image reference; got "" (a string).'],
-    ['a bad contract variable name', { contractEnv: { drainTimeout: '1BAD' } }, 'env.drainTimeout must be an environment variable name (letters, digits, \'_\', \'-\', \'.\', not starting with a digit); got "1BAD" (a string).'],
+    ['a bad contract variable name', { contractEnv: { drainTimeout: '1BAD' } }, 'contractEnv.drainTimeout must be an environment variable name (letters, digits, \'_\', \'-\', \'.\', not starting with a digit); got "1BAD" (a string).'],
   ])('rejects %s', (_name, props, message) => {
     const chart = Testing.chart();
     let error: unknown;
