@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import type { Finding } from '../model';
 import { DrainBudgetError, describeValue } from '../plan';
-import { checkServiceAnnotations, checkServiceOptions, DEFAULT_SCHEME, renderServiceAnnotations, type LoadBalancerScheme } from '../render';
+import { checkServiceAnnotations, checkServiceNamespace, checkServiceOptions, DEFAULT_SCHEME, renderServiceAnnotations, type LoadBalancerScheme } from '../render';
 import { GrpcDeployment } from './grpc-deployment';
 import { addPlanValidation, removeHalfBuilt } from './guards';
 
@@ -66,16 +66,8 @@ function checkProps(props: unknown): Finding[] {
     violations.unshift(bad('deployment', `deployment must be the GrpcDeployment (from 'grpc-drain/cdk8s') whose plan drives the NLB; got ${describeDeployment(deployment)}.`));
     return violations;
   }
-  const namespace = metadata?.namespace;
-  const expected = deployment.metadata.namespace;
-  if (namespace !== undefined && namespace !== expected) {
-    violations.push(
-      bad(
-        'metadata.namespace',
-        `metadata.namespace (${describeValue(namespace)}) differs from the deployment's namespace (${describeValue(expected ?? 'default')}): a Service selects pods of its own namespace only, so this one would route to no pod. Leave metadata.namespace out.`,
-      ),
-    );
-  }
+  // No namespace on the deployment: the manifests go where `kubectl apply` puts them.
+  violations.push(...checkServiceNamespace(metadata?.namespace, deployment.metadata.namespace, "none: the one the manifests are applied to"));
   const planAnnotations = renderServiceAnnotations(deployment.plan, scheme);
   violations.push(...checkServiceAnnotations(Object.keys(metadata?.annotations ?? {}), planAnnotations));
   return violations;

@@ -16,17 +16,16 @@ export function isArgsObject(value: unknown): value is Record<string, unknown> {
  * Throws when a component was called without an args object (`new NlbGrpcService('x')` from
  * JavaScript): the error says what to pass, where a destructuring would give a TypeError.
  */
-export function requireArgs(component: string, name: string, args: unknown, needs: string): asserts args is Record<string, unknown> {
+export function requireArgs(component: string, subject: string, args: unknown, needs: string): asserts args is Record<string, unknown> {
   if (isArgsObject(args)) return;
-  throw new DrainBudgetError([argViolation('args', `${component} needs args with at least { ${needs} }; got ${describeValue(args)}.`)], [], `options of ${component} '${name}'`);
+  throw new DrainBudgetError([argViolation('args', `${component} needs args with at least { ${needs} }; got ${describeValue(args)}.`)], [], subject);
 }
 
-/** What was given in place of a resource, for messages: `a Deployment`, `a plain object`, `undefined`. */
+/** What was given in place of a resource, for messages: `an instance of Deployment`, `a plain object`, `undefined`. */
 export function describeResource(value: unknown): string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return describeValue(value);
   const name = value.constructor?.name;
-  if (!name || name === 'Object') return 'a plain object';
-  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+  return !name || name === 'Object' ? 'a plain object' : `an instance of ${name}`;
 }
 
 /**

@@ -250,7 +250,7 @@ export class GrpcDeployment extends pulumi.ComponentResource {
   constructor(name: string, args: GrpcDeploymentArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Everything is checked before super(): a bad budget registers nothing, not even the component.
     const subject = `drain budget of GrpcDeployment '${name}'`;
-    requireArgs('GrpcDeployment', name, args, 'image, grpcPort');
+    requireArgs('GrpcDeployment', subject, args, 'image, grpcPort');
     const selectorLabels = args.selectorLabels ?? { 'app.kubernetes.io/name': name };
     // A budget that is not an object (null included) goes to the core as it is, which says so.
     const budget: unknown = isArgsObject(args.budget) || args.budget === undefined ? { ...args.budget, ...(args.healthPort !== undefined && { healthPort: args.healthPort }) } : args.budget;

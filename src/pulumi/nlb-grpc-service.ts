@@ -1,9 +1,9 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { Finding } from '../model';
-import { DrainBudgetError, describeValue } from '../plan';
-import { checkServiceAnnotations, checkServiceOptions, DEFAULT_SCHEME, renderService, type LoadBalancerScheme } from '../render';
-import { argViolation, isArgsObject, refuseWhenKnown, requireArgs } from './component-args';
+import { DrainBudgetError } from '../plan';
+import { checkServiceAnnotations, checkServiceNamespace, checkServiceOptions, DEFAULT_SCHEME, renderService, type LoadBalancerScheme } from '../render';
+import { isArgsObject, refuseWhenKnown, requireArgs } from './component-args';
 import { checkDeploymentArg, type GrpcDeployment } from './grpc-deployment';
 import { definedFields, isPlain, mergeMaps } from './inputs';
 
@@ -56,7 +56,7 @@ export class NlbGrpcService extends pulumi.ComponentResource {
 
   constructor(name: string, args: NlbGrpcServiceArgs, opts: pulumi.ComponentResourceOptions = {}) {
     const subject = `options of NlbGrpcService '${name}'`;
-    requireArgs('NlbGrpcService', name, args, 'deployment');
+    requireArgs('NlbGrpcService', subject, args, 'deployment');
     const deploymentViolation = checkDeploymentArg(args.deployment);
     if (deploymentViolation) throw new DrainBudgetError([deploymentViolation, ...checkServiceOptions({ scheme: args.scheme, port: args.port })], [], subject);
     const { deployment } = args;
@@ -77,14 +77,8 @@ export class NlbGrpcService extends pulumi.ComponentResource {
     const annotationsKnown = userAnnotations === undefined || isArgsObject(userAnnotations);
     if (annotationsKnown) violations.push(...checkServiceAnnotations(Object.keys(userAnnotations ?? {}), planAnnotations));
     const namespace = args.metadata?.namespace;
-    const expected = deployment.namespaceInput;
-    if (namespace !== undefined && isPlain(namespace) && isPlain(expected) && namespace !== expected) {
-      violations.push(
-        argViolation(
-          'metadata.namespace',
-          `metadata.namespace (${describeValue(namespace)}) differs from the deployment's namespace (${expected === undefined ? "the provider's default" : describeValue(expected)}): a Service selects pods of its own namespace only, so this one would route to no pod. Leave metadata.namespace out.`,
-        ),
-      );
+    if (isPlain(namespace) && isPlain(deployment.namespaceInput)) {
+      violations.push(...checkServiceNamespace(namespace, deployment.namespaceInput, "none: the provider's default"));
     }
     if (violations.length > 0) throw new DrainBudgetError(violations, [], subject);
 

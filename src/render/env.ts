@@ -129,19 +129,19 @@ export function contractVariableNames(options: unknown = {}): Map<string, Contra
  */
 export function checkUserEnv(variables: readonly UserEnvVariable[], options: unknown, plan?: DrainPlan): Finding[] {
   const names = contractVariableNames(options);
-  const planned = plan && isOptionsObject(options) ? renderContractEnv(plan, options) : [];
+  const planned = plan && (options === undefined || isOptionsObject(options)) ? renderContractEnv(plan, options ?? {}) : [];
   return variables.flatMap(({ field, name }) => {
     const key = names.get(name);
     if (key === undefined) return [];
     const value = planned.find((variable) => variable.name === name)?.value;
-    const writes = value === undefined ? 'the plan writes' : `the plan writes as ${JSON.stringify(value)}`;
+    const writes = value === undefined ? 'which the plan writes' : `which the plan writes as ${JSON.stringify(value)}`;
     const grace = plan ? ` (terminationGracePeriodSeconds ${plan.terminationGracePeriodSeconds}s)` : '';
     return [
       {
         rule: 'budget-valid',
         severity: 'error',
         field,
-        message: `${field} sets ${name}, the ${CONTRACT_MEANING[key]} that ${writes}: a value of your own would make the server drain by other numbers than the manifests${grace}. Drop it (change the budget instead), or rename or drop the contract variable with contractEnv.`,
+        message: `${name} is the contract variable of the ${CONTRACT_MEANING[key]}, ${writes}: a value of your own would make the server drain by other numbers than the manifests${grace}. Drop it (change the budget instead), or rename or drop the contract variable with contractEnv.`,
       } satisfies Finding,
     ];
   });

@@ -42,6 +42,24 @@ export function checkServiceAnnotations(keys: Iterable<string>, planAnnotations:
   return violations;
 }
 
+/**
+ * A Service namespace other than its workload's is refused: a Service selects pods of its
+ * own namespace only, so it would route to none. `unset` says where a workload without a
+ * namespace lands in this front end.
+ */
+export function checkServiceNamespace(namespace: unknown, workloadNamespace: unknown, unset: string): Finding[] {
+  if (namespace === undefined || namespace === workloadNamespace) return [];
+  const show = (value: unknown) => (typeof value === 'string' ? `'${value}'` : describeValue(value));
+  return [
+    {
+      rule: 'budget-valid',
+      severity: 'error',
+      field: 'metadata.namespace',
+      message: `metadata.namespace (${show(namespace)}) differs from the deployment's namespace (${workloadNamespace === undefined ? unset : show(workloadNamespace)}): a Service selects pods of its own namespace only, so this one would route to no pod. Leave metadata.namespace out: the Service takes the deployment's.`,
+    },
+  ];
+}
+
 /** The plan's LBC annotations with the scheme after the target type, in a fixed order. */
 export function renderServiceAnnotations(plan: DrainPlan, scheme: LoadBalancerScheme = DEFAULT_SCHEME): Record<string, string> {
   const annotations: Record<string, string> = {};

@@ -226,7 +226,7 @@ describe('GrpcDeployment rejects unsafe budgets and conflicting args before regi
       "budget-valid healthPort: healthPort (7070) must differ from grpcPort (7070): the NLB health check and the kubelet speak HTTP/1.1 to the health server, which cannot share the gRPC server's port. Pick another healthPort.",
       'budget-valid propagationSeconds: budget.propagationSeconds must be ≥ 0s; got -1s.',
       // no plan (the budget is unsafe): the message cannot quote the planned value
-      'budget-valid env[0]: env[0] sets GRPC_DRAIN_TIMEOUT_SECONDS, the drain timeout that the plan writes: a value of your own would make the server drain by other numbers than the manifests. Drop it (change the budget instead), or rename or drop the contract variable with contractEnv.',
+      'budget-valid env[0]: GRPC_DRAIN_TIMEOUT_SECONDS is the contract variable of the drain timeout, which the plan writes: a value of your own would make the server drain by other numbers than the manifests. Drop it (change the budget instead), or rename or drop the contract variable with contractEnv.',
     ]);
     await drainRegistrations('after-conflicts');
     expect(recorder.summary()).toEqual(['test:index:Sentinel::after-conflicts']);

@@ -6,6 +6,7 @@ import { DrainBudgetError, describeValue } from '../../plan';
 import { argViolation, describeResource, requireArgs } from '../component-args';
 import { checkDeploymentArg, type GrpcDeployment } from '../grpc-deployment';
 import { definedFields } from '../inputs';
+import { NlbGrpcService } from '../nlb-grpc-service';
 import { targetGroupDrainSettings } from '../target-group-settings';
 
 /** A source allowed to reach the targets: a security group or a CIDR block. */
@@ -107,7 +108,7 @@ export class NlbTargetGroup extends pulumi.ComponentResource {
 
   constructor(name: string, args: NlbTargetGroupArgs, opts: pulumi.ComponentResourceOptions = {}) {
     const subject = `options of NlbTargetGroup '${name}'`;
-    requireArgs('NlbTargetGroup', name, args, 'deployment, vpcId');
+    requireArgs('NlbTargetGroup', subject, args, 'deployment, vpcId');
     const violations: Finding[] = [];
     const deploymentViolation = checkDeploymentArg(args.deployment);
     if (deploymentViolation) violations.push(deploymentViolation);
@@ -115,9 +116,8 @@ export class NlbTargetGroup extends pulumi.ComponentResource {
       violations.push(argViolation('vpcId', `vpcId is required: the cluster's VPC (the targets are pod IPs), e.g. an aws.ec2.Vpc's id or eks.Cluster's vpcId; got ${describeValue(args.vpcId)}.`));
     }
     if (args.service !== undefined && !k8s.core.v1.Service.isInstance(args.service)) {
-      const given = describeResource(args.service);
-      const why = given === 'an NlbGrpcService' ? ', whose LoadBalancer Service makes the LBC create an NLB of its own' : '';
-      violations.push(argViolation('service', `service must be a k8s.core.v1.Service of type ClusterIP selecting the deployment's pods; got ${given}${why}. Leave service out for a ClusterIP Service made for you.`));
+      const given = (args.service as unknown) instanceof NlbGrpcService ? 'an NlbGrpcService, whose LoadBalancer Service makes the LBC create an NLB of its own' : describeResource(args.service);
+      violations.push(argViolation('service', `service must be a k8s.core.v1.Service of type ClusterIP selecting the deployment's pods; got ${given}. Leave service out for a ClusterIP Service made for you.`));
     }
     checkPort(violations, 'servicePort', args.servicePort);
     checkPort(violations, 'listenerPort', args.listenerPort);
