@@ -35,9 +35,14 @@ describe('the engine example (seed scenario)', () => {
   const pdb = byKind(manifests, 'PodDisruptionBudget');
   const service = byKind(manifests, 'Service');
 
-  it('synthesizes a Deployment, a PodDisruptionBudget and a LoadBalancer Service (YAML snapshot)', () => {
-    expect(manifests.map((m) => m.kind)).toEqual(['Deployment', 'PodDisruptionBudget', 'Service']);
+  it('synthesizes its Namespace, a Deployment, a PodDisruptionBudget and a LoadBalancer Service (YAML snapshot)', () => {
+    expect(manifests.map((m) => m.kind)).toEqual(['Namespace', 'Deployment', 'PodDisruptionBudget', 'Service']);
     expect(Yaml.stringify(...manifests)).toMatchSnapshot();
+  });
+
+  it('labels the Namespace for the readiness gate the default budget assumes, without a namespace of its own', () => {
+    expect(byKind(manifests, 'Namespace').metadata).toEqual({ name: 'engine', labels: { 'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled' } });
+    expect(deployment.spec.minReadySeconds).toBe(0);
   });
 
   it('sleeps 20s natively before SIGTERM and grants 20 + 10 + 5 + 10 = 45s', () => {

@@ -27,12 +27,14 @@ describe('cdk8s synth of the example', () => {
     expect(synth.stderr).toBe('');
     const stdout = synth.stdout;
     // cdk8s.yaml runs the doctor as a validation plugin (it also writes construct-metadata.json).
-    expect(stdout).toContain('✔ 0 errors, 0 warnings in 1 gRPC workload');
+    expect(stdout).toContain('✔ 0 errors, 0 warnings in 1 gRPC workload (4 objects read)');
+    // The Namespace is in the input, so the doctor knows the readiness gate is on.
+    expect(stdout).not.toContain('unknown    readinessGate');
     expect(readdirSync(out).filter((f) => f.endsWith('.yaml'))).toEqual(['engine.k8s.yaml']);
     const documents = parseAllDocuments(readFileSync(join(out, 'engine.k8s.yaml'), 'utf8')).map((d) => d.toJS());
     for (const manifest of documents) validateManifest(manifest);
-    expect(documents.map((d) => d.kind)).toEqual(['Deployment', 'PodDisruptionBudget', 'Service']);
+    expect(documents.map((d) => d.kind)).toEqual(['Namespace', 'Deployment', 'PodDisruptionBudget', 'Service']);
     expect(documents).toEqual(Testing.synth(new EngineChart(Testing.app(), 'engine', { namespace: 'engine' })));
-    expect(documents[0].spec.template.spec.containers[0].lifecycle).toEqual({ preStop: { sleep: { seconds: 20 } } });
+    expect(documents[1].spec.template.spec.containers[0].lifecycle).toEqual({ preStop: { sleep: { seconds: 20 } } });
   }, 120_000);
 });
