@@ -30,6 +30,9 @@ describe('cdk8s synth of the example', () => {
     expect(stdout).toContain('✔ 0 errors, 0 warnings in 1 gRPC workload (4 objects read)');
     // The Namespace is in the input, so the doctor knows the readiness gate is on.
     expect(stdout).not.toContain('unknown    readinessGate');
+    // docs/doctor.md shows this very report (written to dist/, the default output).
+    const shown = readFileSync(join(__dirname, '..', '..', 'docs', 'doctor.md'), 'utf8').split('$ npx cdk8s synth\n')[1].split('\n…\n')[0];
+    expect(stdout.split(out).join('dist')).toContain(shown);
     expect(readdirSync(out).filter((f) => f.endsWith('.yaml'))).toEqual(['engine.k8s.yaml']);
     const documents = parseAllDocuments(readFileSync(join(out, 'engine.k8s.yaml'), 'utf8')).map((d) => d.toJS());
     for (const manifest of documents) validateManifest(manifest);

@@ -5,8 +5,8 @@
  */
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { DrainBudgetError } from 'grpc-drain';
 import { GrpcDeployment, NlbGrpcService, type GrpcDeploymentProps, type NlbGrpcServiceProps } from 'grpc-drain/cdk8s';
+import { thrownDrainBudgetError, violationLines } from '../support/errors';
 
 type Manifest = Record<string, any>;
 
@@ -14,17 +14,8 @@ const P = 'service.beta.kubernetes.io/aws-load-balancer-';
 const IMAGE = 'ghcr.io/example/engine:1.0.0';
 
 /** The error a construction throws (or a failure of the test if it throws none). */
-function thrown(build: () => unknown): DrainBudgetError {
-  try {
-    build();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DrainBudgetError);
-    return error as DrainBudgetError;
-  }
-  throw new Error('expected a DrainBudgetError, got none');
-}
-
-const lines = (error: DrainBudgetError) => error.violations.map((v) => `${v.field}: ${v.message}`);
+const thrown = thrownDrainBudgetError;
+const lines = violationLines;
 const ids = (chart: Chart) => chart.node.children.map((child) => child.node.id);
 
 describe('namespaces', () => {

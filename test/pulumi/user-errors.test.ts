@@ -7,10 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { DrainBudgetError } from 'grpc-drain';
 import { GrpcDeployment, NlbGrpcService, type GrpcDeploymentArgs, type NlbGrpcServiceArgs } from 'grpc-drain/pulumi';
 import { NlbTargetGroup, type NlbTargetGroupArgs } from 'grpc-drain/pulumi/aws';
 import { drainRegistrations, promiseOf, registered, setupMocks, type Recorder } from './mocks';
+import { thrownDrainBudgetError, violationLines } from '../support/errors';
 
 let recorder: Recorder;
 beforeAll(async () => {
@@ -23,17 +23,8 @@ const P = 'service.beta.kubernetes.io/aws-load-balancer-';
 const IMAGE = 'ghcr.io/example/engine:1.0.0';
 const VPC = 'vpc-0123456789abcdef0';
 
-function thrown(build: () => unknown): DrainBudgetError {
-  try {
-    build();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DrainBudgetError);
-    return error as DrainBudgetError;
-  }
-  throw new Error('expected a DrainBudgetError, got none');
-}
-
-const lines = (error: DrainBudgetError) => error.violations.map((v) => `${v.field}: ${v.message}`);
+const thrown = thrownDrainBudgetError;
+const lines = violationLines;
 
 /** Nothing but the sentinel reached the mocks. */
 async function expectNothingRegistered(sentinel: string): Promise<void> {
