@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { GrpcDeployment, NlbGrpcService, type GrpcDeploymentArgs, type NlbGrpcServiceArgs } from 'grpc-drain/pulumi';
+import { drainTransform, GrpcDeployment, NlbGrpcService, type DrainBudget, type DrainTransformOptions, type GrpcDeploymentArgs, type NlbGrpcServiceArgs } from 'grpc-drain/pulumi';
 import { NlbTargetGroup, type NlbTargetGroupArgs } from 'grpc-drain/pulumi/aws';
 import { drainRegistrations, promiseOf, registered, setupMocks, type Recorder } from './mocks';
 import { thrownDrainBudgetError, violationLines } from '../support/errors';
@@ -104,6 +104,16 @@ describe('components called without args, or with the wrong ones, register nothi
     expect(error.message.split('\n')[0]).toBe(head);
     expect(lines(error)).toEqual(messages);
     await expectNothingRegistered('after-wrong-args');
+  });
+
+  it('refuses drainTransform(null, {}, null) and a null contractEnv, never planning on the defaults', () => {
+    expect(lines(thrown(() => drainTransform(null as unknown as DrainBudget, {}, null as unknown as DrainTransformOptions)))).toEqual([
+      'budget: the budget must be an object of durations in seconds; got null.',
+      'options: options must be an object such as { contractEnv, scheme } (leave it out for the defaults); got null.',
+    ]);
+    expect(lines(thrown(() => drainTransform({}, {}, { contractEnv: null } as unknown as DrainTransformOptions)))).toEqual([
+      "contractEnv: contractEnv must be an object such as { drainTimeout: 'SERVER_GRPC_SHUTDOWN_TIMEOUT' } (leave it out for the GRPC_DRAIN_TIMEOUT_SECONDS, GRPC_DRAIN_CLEANUP_SECONDS, GRPC_DRAIN_HEALTH_PORT, GRPC_DRAIN_READY_PATH, GRPC_DRAIN_LIVE_PATH names); got null.",
+    ]);
   });
 
   it('refuses a plain k8s Deployment as the deployment of an NlbGrpcService, and an NlbGrpcService as the service of an NlbTargetGroup', async () => {
