@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { BUDGET_ANNOTATION, type BudgetField, type ContractEnvOptions, type DrainBudget, type Finding } from '../model';
 import { describeValue, type DrainPlan } from '../plan';
 import { checkUserEnv, DEFAULT_CONTAINER_NAME, planWorkload, renderDeployment, renderPodDisruptionBudget } from '../render';
-import { argViolation, describeResource, isArgsObject, refuseWhenKnown, requireArgs } from './component-args';
+import { argViolation, isArgsObject, refuseWhenKnown, requireArgs } from './component-args';
 import { definedFields, isPlain } from './inputs';
 
 type StringMap = { [key: string]: pulumi.Input<string> };
@@ -370,18 +370,4 @@ export class GrpcDeployment extends pulumi.ComponentResource {
       deregistrationDelaySeconds: plan.deregistrationDelaySeconds,
     });
   }
-}
-
-/**
- * The violation when `value` is not a {@link GrpcDeployment} (duck-typed as well, so a second
- * copy of grpc-drain in node_modules still works); `undefined` when it is one.
- */
-export function checkDeploymentArg(value: unknown): Finding | undefined {
-  const candidate = value as Partial<GrpcDeployment> | undefined;
-  const isOne =
-    value instanceof GrpcDeployment ||
-    (pulumi.ComponentResource.isInstance(value) && typeof candidate?.plan?.serviceAnnotations === 'object' && typeof candidate.grpcPort === 'number' && typeof candidate.selectorLabels === 'object');
-  if (isOne) return undefined;
-  const given = k8s.apps.v1.Deployment.isInstance(value) ? 'a k8s.apps.v1.Deployment, which has no drain plan: build it with GrpcDeployment' : describeResource(value);
-  return argViolation('deployment', `deployment must be the GrpcDeployment (from 'grpc-drain/pulumi') whose plan drives the NLB; got ${given}.`);
 }

@@ -4,7 +4,8 @@ import type { Finding } from '../model';
 import { DrainBudgetError } from '../plan';
 import { checkServiceAnnotations, checkServiceNamespace, checkServiceOptions, DEFAULT_SCHEME, renderService, type LoadBalancerScheme } from '../render';
 import { isArgsObject, refuseWhenKnown, requireArgs } from './component-args';
-import { checkDeploymentArg, type GrpcDeployment } from './grpc-deployment';
+import { checkDeploymentArg } from './deployment-arg';
+import type { GrpcDeployment } from './grpc-deployment';
 import { definedFields, isPlain, mergeMaps } from './inputs';
 
 /** Arguments of {@link NlbGrpcService}. */
