@@ -23,8 +23,8 @@ describe('README', () => {
     }
   });
 
-  it('shows the error a user really gets for its example budget', () => {
-    const block = readme.split("Error: unsafe drain budget of GrpcDeployment 'engine'")[1].split('```')[0];
+  it('shows the error a user really gets for its example budget, prefix included', () => {
+    const block = readme.split("\nDrainBudgetError: unsafe drain budget of GrpcDeployment 'engine'")[1].split('```')[0];
     let message = '';
     try {
       new GrpcDeployment(Testing.chart(), 'engine', {
@@ -34,8 +34,8 @@ describe('README', () => {
         budget: { drainTimeout: Duration.seconds(30), terminationGracePeriod: Duration.seconds(40) },
       });
     } catch (error) {
-      message = (error as Error).message;
+      message = String(error);
     }
-    expect(`unsafe drain budget of GrpcDeployment 'engine'${block}`.trim()).toBe(message);
+    expect(`DrainBudgetError: unsafe drain budget of GrpcDeployment 'engine'${block}`.trim()).toBe(message);
   });
 });

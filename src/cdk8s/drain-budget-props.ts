@@ -147,6 +147,12 @@ export function cdk8sFieldLabel(field: BudgetField): string {
 export function toDrainBudget(props: DrainBudgetProps = {}, healthPort?: number): { budget: DrainBudget; violations: Finding[] } {
   const violations: Finding[] = [];
   const budget: Record<string, unknown> = {};
+  if (healthPort !== undefined) budget.healthPort = healthPort;
+  if (typeof props !== 'object' || props === null || Array.isArray(props)) {
+    // `null` is not "the defaults": say so rather than plan on them.
+    const message = `budget must be an object of Durations such as { propagation: Duration.seconds(20) } (leave it out for the defaults); got ${describeValue(props)}.`;
+    return { budget: budget as DrainBudget, violations: [{ rule: 'budget-valid', severity: 'error', field: 'budget', message }] };
+  }
   const seconds = (label: string, value: unknown): number | undefined => {
     if (value === undefined) return undefined;
     // Duck-typed: a second copy of cdk8s in node_modules would defeat instanceof.
@@ -182,6 +188,5 @@ export function toDrainBudget(props: DrainBudgetProps = {}, healthPort?: number)
     }
     budget.healthCheck = typeof hc === 'object' && hc !== null ? healthCheck : hc;
   }
-  if (healthPort !== undefined) budget.healthPort = healthPort;
   return { budget: budget as DrainBudget, violations };
 }

@@ -35,9 +35,14 @@ describe('the engine example (seed scenario)', () => {
   const pdb = byKind(manifests, 'PodDisruptionBudget');
   const service = byKind(manifests, 'Service');
 
-  it('synthesizes a Deployment, a PodDisruptionBudget and a LoadBalancer Service (YAML snapshot)', () => {
-    expect(manifests.map((m) => m.kind)).toEqual(['Deployment', 'PodDisruptionBudget', 'Service']);
+  it('synthesizes its Namespace, a Deployment, a PodDisruptionBudget and a LoadBalancer Service (YAML snapshot)', () => {
+    expect(manifests.map((m) => m.kind)).toEqual(['Namespace', 'Deployment', 'PodDisruptionBudget', 'Service']);
     expect(Yaml.stringify(...manifests)).toMatchSnapshot();
+  });
+
+  it('labels the Namespace for the readiness gate the default budget assumes, without a namespace of its own', () => {
+    expect(byKind(manifests, 'Namespace').metadata).toEqual({ name: 'engine', labels: { 'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled' } });
+    expect(deployment.spec.minReadySeconds).toBe(0);
   });
 
   it('sleeps 20s natively before SIGTERM and grants 20 + 10 + 5 + 10 = 45s', () => {
@@ -250,7 +255,7 @@ describe('unsafe input fails at construction with every violation', () => {
     ['an unknown budget prop', { budget: { sleep: Duration.seconds(20) } }, 'budget.sleep is not a budget field; use one of propagation, drainTimeout, cleanup, headroom, terminationGracePeriod, deregistrationDelay, maxTerminationGracePeriod, kubernetesVersion, readinessGate, readinessPath, livenessPath, healthCheck.'],
     ['a port out of range', { grpcPort: 0 }, 'grpcPort must be a port number 1–65535; got 0.'],
     ['an empty image', { image: '' }, 'image must be a non-empty image reference; got "" (a string).'],
-    ['a bad contract variable name', { contractEnv: { drainTimeout: '1BAD' } }, 'env.drainTimeout must be an environment variable name (letters, digits, \'_\', \'-\', \'.\', not starting with a digit); got "1BAD" (a string).'],
+    ['a bad contract variable name', { contractEnv: { drainTimeout: '1BAD' } }, 'contractEnv.drainTimeout must be an environment variable name (letters, digits, \'_\', \'-\', \'.\', not starting with a digit); got "1BAD" (a string).'],
   ])('rejects %s', (_name, props, message) => {
     const chart = Testing.chart();
     let error: unknown;

@@ -236,7 +236,7 @@ describe('drainTransform rejects an unsafe budget when it is created', () => {
       '[budget-valid] match.container',
       '[budget-valid] match.workloads',
       '[budget-valid] scheme',
-      '[budget-valid] env.drainTimeout',
+      '[budget-valid] contractEnv.drainTimeout',
     ]);
     expect((error as Error).message.split('\n')[0]).toBe('unsafe drain budget of drainTransform (6 violations):');
     expect((error as DrainBudgetError).violations[2].message).toBe('match.container is not a match field; use one of workloads, services, containers, labels.');

@@ -223,9 +223,10 @@ describe('GrpcDeployment rejects unsafe budgets and conflicting args before regi
       "budget-valid containerName: containerName must be a DNS label (lower-case letters, digits, '-', at most 63 characters); got \"Server_1\" (a string).",
       'budget-valid podLabels.app.kubernetes.io/name: podLabels.app.kubernetes.io/name ("other" (a string)) conflicts with the selector label app.kubernetes.io/name=conflicts; drop it or change selectorLabels.',
       'budget-valid podAnnotations.grpc-drain.dev/budget: podAnnotations must not set grpc-drain.dev/budget: the plan writes it from the budget.',
-      'budget-valid env[0]: env[0] sets GRPC_DRAIN_TIMEOUT_SECONDS, a contract variable the plan writes; rename or drop it with contractEnv instead.',
       "budget-valid healthPort: healthPort (7070) must differ from grpcPort (7070): the NLB health check and the kubelet speak HTTP/1.1 to the health server, which cannot share the gRPC server's port. Pick another healthPort.",
       'budget-valid propagationSeconds: budget.propagationSeconds must be ≥ 0s; got -1s.',
+      // no plan (the budget is unsafe): the message cannot quote the planned value
+      'budget-valid env[0]: GRPC_DRAIN_TIMEOUT_SECONDS is the contract variable of the drain timeout, which the plan writes: a value of your own would make the server drain by other numbers than the manifests. Drop it (change the budget instead), or rename or drop the contract variable with contractEnv.',
     ]);
     await drainRegistrations('after-conflicts');
     expect(recorder.summary()).toEqual(['test:index:Sentinel::after-conflicts']);
