@@ -98,7 +98,7 @@ describe('properties of the plan', () => {
           'target_health_state.unhealthy.draining_interval_seconds': String(D),
         });
         if (b.readinessGate) expect(plan.rollout.minReadySeconds).toBe(0);
-        else expect(plan.rollout.minReadySeconds).toBeGreaterThanOrEqual(b.propagationSeconds + hc.healthyThreshold * hc.intervalSeconds);
+        else expect(plan.rollout.minReadySeconds).toBe(b.registrationSeconds + hc.healthyThreshold * hc.intervalSeconds);
         expect(plan.rollout.maxUnavailable).toBe(0);
         if (b.maxTerminationGracePeriodSeconds !== undefined) expect(G).toBeLessThanOrEqual(b.maxTerminationGracePeriodSeconds);
         expect(plan.preStopAction).toBe(Number(b.kubernetesVersion.split('.')[1]) >= 30 ? 'sleep' : 'exec');
@@ -126,14 +126,17 @@ describe('properties of the plan', () => {
   type Mutation = [RuleId, (budget: DrainBudget, plan: ReturnType<typeof planDrain>) => DrainBudget];
   const mutations: Mutation[] = [
     ['grace-covers-drain', (b, p) => ({ ...b, terminationGracePeriodSeconds: p.preStopSleepSeconds + p.budget.drainTimeoutSeconds + p.budget.cleanupSeconds - 1, maxTerminationGracePeriodSeconds: undefined, deregistrationDelaySeconds: undefined })],
-    ['healthcheck-in-range', (b) => ({ ...b, healthCheck: { ...b.healthCheck, intervalSeconds: 4, timeoutSeconds: 2 } })],
-    ['healthcheck-in-range', (b) => ({ ...b, healthCheck: { ...b.healthCheck, unhealthyThreshold: 11 } })],
+    // AWS's ranges are the budget's own (BUDGET_LIMITS): out of them is budget-valid.
+    ['budget-valid', (b) => ({ ...b, healthCheck: { ...b.healthCheck, intervalSeconds: 4, timeoutSeconds: 2 } })],
+    ['budget-valid', (b) => ({ ...b, healthCheck: { ...b.healthCheck, unhealthyThreshold: 11 } })],
     ['healthcheck-in-range', (b) => ({ ...b, healthCheck: { ...b.healthCheck, intervalSeconds: 10, timeoutSeconds: 11 } })],
     ['deregistration-delay-covers-drain', (b, p) => ({ ...b, deregistrationDelaySeconds: p.preStopSleepSeconds + p.budget.drainTimeoutSeconds - 1 })],
-    ['deregistration-delay-bounded', (b) => ({ ...b, deregistrationDelaySeconds: 3601 })],
+    ['budget-valid', (b) => ({ ...b, deregistrationDelaySeconds: 3601 })],
     ['grace-under-cap', (b, p) => ({ ...b, maxTerminationGracePeriodSeconds: p.terminationGracePeriodSeconds - 1 })],
-    ['probes-distinct', (b) => ({ ...b, livenessPath: b.readinessPath })],
+    ['budget-valid', (b) => ({ ...b, livenessPath: b.readinessPath })],
     ['budget-valid', (b) => ({ ...b, drainTimeoutSeconds: -1 })],
+    ['budget-valid', (b) => ({ ...b, cleanupSeconds: 3601 })],
+    ['lbc-supports', (b) => ({ ...b, lbcVersion: '2.4.5', healthCheck: { ...b.healthCheck, intervalSeconds: 5, timeoutSeconds: 5 } })],
     ['budget-valid', (b) => ({ ...b, cleanupSeconds: Number.NaN })],
     ['budget-valid', (b) => ({ ...b, healthPort: 65536 })],
   ];
