@@ -152,6 +152,16 @@ export const KUBERNETES_MINOR: Limit = {
   since: 'Kubernetes 1.21 (policy/v1 PodDisruptionBudget)',
 };
 
+/**
+ * A Deployment's `progressDeadlineSeconds` when unset (600 s); the API server rejects a
+ * Deployment whose `minReadySeconds` is not below it ("must be greater than minReadySeconds").
+ */
+export const DEPLOYMENT_PROGRESS_DEADLINE: Fact = {
+  value: 600,
+  source: 'https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#progress-deadline-seconds; kubernetes/kubernetes:pkg/apis/apps/validation/validation.go (ValidateDeploymentSpec)',
+  since: 'apps/v1 (Kubernetes 1.9)',
+};
+
 /** TCP port numbers (a container port, a Service port, an NLB health-check port). */
 export const PORT: Limit = { min: 1, max: 65535, source: 'https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports', since: 'Kubernetes 1.0' };
 
@@ -250,6 +260,7 @@ export const LIMIT_REGISTRY: Readonly<Record<string, Sourced>> = {
   NLB_SUCCESS_CODE_RANGE,
   KUBERNETES_DEFAULT_GRACE,
   HOOK_OVERRUN_EXTENSION,
+  DEPLOYMENT_PROGRESS_DEADLINE,
   ...Object.fromEntries(Object.entries(NATIVE_SLEEP).map(([k, v]) => [`NATIVE_SLEEP.${k}`, v])),
   KUBERNETES_MINOR,
   PORT,

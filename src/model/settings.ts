@@ -69,6 +69,11 @@ export interface RolloutSettings {
   readonly maxSurge?: number | string;
   readonly minReadySeconds?: number;
   /**
+   * `spec.progressDeadlineSeconds` (600 when unset on a Deployment); `minReadySeconds` must be
+   * below it. `undefined`: unknown, or a StatefulSet (which has none).
+   */
+  readonly progressDeadlineSeconds?: number;
+  /**
    * `spec.replicas`, the count percentages resolve against (maxUnavailable rounds down, maxSurge
    * up). `undefined`: unknown (not set: Kubernetes' default is 1, the extractor fills it in).
    */

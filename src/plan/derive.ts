@@ -1,4 +1,5 @@
 import {
+  DEPLOYMENT_PROGRESS_DEADLINE,
   DEREGISTRATION_DELAY,
   NLB_DEFAULT_SUCCESS_CODES,
   isAtLeastMinor,
@@ -71,7 +72,8 @@ export function deriveSettings(budget: CheckedBudget): DrainSettings {
     terminationGracePeriodSeconds: grace,
     readinessProbe: { kind: 'httpGet', port: budget.healthPort, path: budget.readinessPath, ...READINESS_PROBE_TIMING },
     livenessProbe: { kind: 'httpGet', port: budget.healthPort, path: budget.livenessPath, ...LIVENESS_PROBE_TIMING },
-    rollout: { strategy: 'RollingUpdate', ...ROLLOUT_SURGE, minReadySeconds },
+    // renderDeployment sets no progressDeadlineSeconds: the API default applies.
+    rollout: { strategy: 'RollingUpdate', ...ROLLOUT_SURGE, minReadySeconds, progressDeadlineSeconds: DEPLOYMENT_PROGRESS_DEADLINE.value },
     readinessGate: gate,
     podDisruptionBudget: true,
     healthCheck: {

@@ -109,13 +109,35 @@ function rolloutCapacity(s: DrainSettings): Finding[] {
   return [];
 }
 
+/** minReadySeconds must stay below progressDeadlineSeconds, or the API server rejects the Deployment. */
+function minReadyBelowDeadline(s: DrainSettings): Finding[] {
+  const v = allKnown(s.rollout?.minReadySeconds, s.rollout?.progressDeadlineSeconds);
+  if (!v || v[0] < v[1]) return [];
+  const [minReady, deadline] = v;
+  const parts = allKnown(s.registrationSeconds, s.healthCheck?.healthyThreshold, s.healthCheck?.intervalSeconds);
+  const remedies = [
+    ...(parts ? [`shrink the registration (${secs(parts[0])}) so that registration + healthy threshold × interval (${secs(parts[0])} + ${parts[1]} × ${secs(parts[2])} = ${secs(parts[0] + parts[1] * parts[2])}) stays below ${secs(deadline)}`] : []),
+    `raise progressDeadlineSeconds above ${secs(minReady)}`,
+    `label the namespace ${READINESS_GATE_LABEL}=enabled (minReadySeconds 0)`,
+  ];
+  const fix = `${remedies.slice(0, -1).join(', ')}, or ${remedies[remedies.length - 1]}`;
+  return [
+    finding(
+      'rollout-waits-for-lb',
+      'error',
+      'rollout.minReadySeconds',
+      `minReadySeconds (${secs(minReady)}) must be < progressDeadlineSeconds (${secs(deadline)}): the API server rejects the Deployment. ${fix[0]!.toUpperCase()}${fix.slice(1)}.`,
+    ),
+  ];
+}
+
 export const rolloutWaitsForLb: DrainRule = {
   id: 'rollout-waits-for-lb',
-  severity: 'warning',
-  summary: 'readiness gate, or minReadySeconds ≥ registration + healthy threshold × interval; maxUnavailable 0 (percentages resolved against replicas)',
+  severity: 'error/warning',
+  summary: 'readiness gate, or minReadySeconds ≥ registration + healthy threshold × interval (warning) and < progressDeadlineSeconds (error); maxUnavailable 0 (percentages resolved against replicas)',
   symptom: 'capacity gap on every rollout: old pods leave before new ones are in the NLB',
   check(s) {
-    const findings = rolloutCapacity(s);
+    const findings = [...minReadyBelowDeadline(s), ...rolloutCapacity(s)];
     // The readiness gate and the registration wait are about pod targets; with instance
     // targets the nodes are already registered (target-type-ip reports the rest).
     if (onInstanceTargets(s)) return findings;

@@ -153,6 +153,11 @@ describe('derivation (DESIGN.md §3)', () => {
     });
   });
 
+  it('refuses a registration whose minReadySeconds would reach the Deployment progress deadline (600s)', () => {
+    expect(planDrain({ readinessGate: false, registrationSeconds: 589 }).rollout.minReadySeconds).toBe(599);
+    expect(() => planDrain({ readinessGate: false, registrationSeconds: 590 })).toThrow('[rollout-waits-for-lb] rollout.minReadySeconds: minReadySeconds (600s) must be < progressDeadlineSeconds (600s)');
+  });
+
   it('writes registration and the LBC version into the annotation only when they are not the defaults', () => {
     expect(planDrain({ registrationSeconds: 120, lbcVersion: '2.7' }).podAnnotations['grpc-drain.dev/budget']).toBe(
       '{"propagationSeconds":20,"drainTimeoutSeconds":10,"cleanupSeconds":5,"headroomSeconds":10,"kubernetesVersion":"1.30"}',

@@ -31,6 +31,7 @@ const validBudget: fc.Arbitrary<DrainBudget> = fc
     capSlack: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
     minor: fc.integer({ min: 24, max: 35 }),
     readinessGate: fc.boolean(),
+    registration: fc.integer({ min: 0, max: 600 }),
     healthPort: fc.integer({ min: 1, max: 65535 }),
     paths: fc.constantFrom(['/ready', '/live'], ['/readyz', '/livez'], ['/health/ready', '/health/live']),
   })
@@ -40,6 +41,11 @@ const validBudget: fc.Arbitrary<DrainBudget> = fc
     const effectiveGrace = grace ?? sleep + r.drain + r.cleanup + r.headroom;
     const minDelay = sleep + r.drain;
     const maxDelay = Math.min(effectiveGrace, 3600);
+    // Without the gate minReadySeconds = registration + Hc × I must stay under the Deployment's
+    // 600s progress deadline (rollout-waits-for-lb): pick a registration that fits, or the gate.
+    const checks = r.healthy * r.interval;
+    const readinessGate = r.readinessGate || checks >= 600;
+    const registration = Math.min(r.registration, 599 - checks);
     const budget: DrainBudget = {
       propagationSeconds: r.propagation,
       drainTimeoutSeconds: r.drain,
@@ -55,7 +61,8 @@ const validBudget: fc.Arbitrary<DrainBudget> = fc
       ...(r.delayFraction !== undefined && { deregistrationDelaySeconds: minDelay + Math.floor(r.delayFraction * (maxDelay - minDelay)) }),
       ...(r.capSlack !== undefined && { maxTerminationGracePeriodSeconds: effectiveGrace + r.capSlack }),
       kubernetesVersion: `1.${r.minor}`,
-      readinessGate: r.readinessGate,
+      readinessGate,
+      ...(!readinessGate && { registrationSeconds: registration }),
       healthPort: r.healthPort,
       readinessPath: r.paths[0],
       livenessPath: r.paths[1],
@@ -123,7 +130,7 @@ describe('properties of the plan', () => {
     );
   });
 
-  type Mutation = [RuleId, (budget: DrainBudget, plan: ReturnType<typeof planDrain>) => DrainBudget];
+  type Mutation = [RuleId, (budget: DrainBudget, plan: ReturnType<typeof planDrain>) => DrainBudget | undefined];
   const mutations: Mutation[] = [
     ['grace-covers-drain', (b, p) => ({ ...b, terminationGracePeriodSeconds: p.preStopSleepSeconds + p.budget.drainTimeoutSeconds + p.budget.cleanupSeconds - 1, maxTerminationGracePeriodSeconds: undefined, deregistrationDelaySeconds: undefined })],
     // AWS's ranges are the budget's own (BUDGET_LIMITS): out of them is budget-valid.
@@ -132,7 +139,9 @@ describe('properties of the plan', () => {
     ['healthcheck-in-range', (b) => ({ ...b, healthCheck: { ...b.healthCheck, intervalSeconds: 10, timeoutSeconds: 11 } })],
     ['deregistration-delay-covers-drain', (b, p) => ({ ...b, deregistrationDelaySeconds: p.preStopSleepSeconds + p.budget.drainTimeoutSeconds - 1 })],
     ['budget-valid', (b) => ({ ...b, deregistrationDelaySeconds: 3601 })],
-    ['grace-under-cap', (b, p) => ({ ...b, maxTerminationGracePeriodSeconds: p.terminationGracePeriodSeconds - 1 })],
+    // A cap is at least 1s: a 1s grace period cannot be undercut.
+    ['grace-under-cap', (b, p) => (p.terminationGracePeriodSeconds > 1 ? { ...b, maxTerminationGracePeriodSeconds: p.terminationGracePeriodSeconds - 1 } : undefined)],
+    ['rollout-waits-for-lb', (b, p) => ({ ...b, readinessGate: false, registrationSeconds: Math.max(0, 601 - p.healthCheck.healthyThreshold * p.healthCheck.intervalSeconds) })],
     ['budget-valid', (b) => ({ ...b, livenessPath: b.readinessPath })],
     ['budget-valid', (b) => ({ ...b, drainTimeoutSeconds: -1 })],
     ['budget-valid', (b) => ({ ...b, cleanupSeconds: 3601 })],
@@ -145,6 +154,7 @@ describe('properties of the plan', () => {
     fc.assert(
       fc.property(validBudget, fc.constantFrom(...mutations), (budget, [rule, mutate]) => {
         const mutated = mutate(budget, planDrain(budget));
+        fc.pre(mutated !== undefined);
         let error: unknown;
         try {
           planDrain(mutated);

@@ -154,6 +154,7 @@ const passing: Record<RuleId, Case[]> = {
     ['maxUnavailable 25% under an HPA (the count is the autoscaler’s)', settings({ rollout: { strategy: 'RollingUpdate', maxUnavailable: '25%', maxSurge: '25%', replicas: 8, autoscaled: true, minReadySeconds: 0 } })],
     ['maxSurge 25% of 1 replica rounds up to 1', settings({ rollout: { strategy: 'RollingUpdate', maxUnavailable: 0, maxSurge: '25%', replicas: 1, minReadySeconds: 0 } })],
     ['no gate on instance targets: nodes are already registered', settings({ readinessGate: false, targetType: 'instance' })],
+    ['minReadySeconds 599 under the 600s deadline', settings({ readinessGate: false, registrationSeconds: 589, rollout: { strategy: 'RollingUpdate', maxUnavailable: 0, minReadySeconds: 599, progressDeadlineSeconds: 600 } })],
   ],
   'pdb-present': [
     ['a PDB', SAFE_SETTINGS],
@@ -628,6 +629,18 @@ const failing: Record<RuleId, FailingCase[]> = {
       'maxSurge 0 and maxUnavailable 0 resolve to maxUnavailable 1',
       settings({ rollout: { strategy: 'RollingUpdate', maxUnavailable: 0, maxSurge: 0, replicas: 4, minReadySeconds: 0 } }),
       [{ severity: 'warning', field: 'rollout.maxSurge', message: 'rollout maxSurge is 0 with maxUnavailable 0: the Deployment controller then takes maxUnavailable 1, so an old pod goes before its replacement is in the NLB. Set maxSurge: 25% (at least one pod) and keep maxUnavailable: 0.' }],
+    ],
+    [
+      'without the gate, registration 600s: minReadySeconds 610s reaches the progress deadline',
+      settings({ readinessGate: false, registrationSeconds: 600, rollout: { strategy: 'RollingUpdate', maxUnavailable: 0, maxSurge: '25%', minReadySeconds: 610, progressDeadlineSeconds: 600 } }),
+      [
+        {
+          severity: 'error',
+          field: 'rollout.minReadySeconds',
+          message:
+            'minReadySeconds (610s) must be < progressDeadlineSeconds (600s): the API server rejects the Deployment. Shrink the registration (600s) so that registration + healthy threshold × interval (600s + 2 × 5s = 610s) stays below 600s, raise progressDeadlineSeconds above 610s, or label the namespace elbv2.k8s.aws/pod-readiness-gate-inject=enabled (minReadySeconds 0).',
+        },
+      ],
     ],
     [
       'no readiness gate and minReadySeconds 0',

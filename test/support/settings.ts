@@ -17,7 +17,7 @@ export const SAFE_SETTINGS: DrainSettings = {
   terminationGracePeriodSeconds: 45,
   readinessProbe: { kind: 'httpGet', port: 8080, path: '/ready', periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 },
   livenessProbe: { kind: 'httpGet', port: 8080, path: '/live', periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
-  rollout: { strategy: 'RollingUpdate', maxSurge: '25%', maxUnavailable: 0, minReadySeconds: 0 },
+  rollout: { strategy: 'RollingUpdate', maxSurge: '25%', maxUnavailable: 0, minReadySeconds: 0, progressDeadlineSeconds: 600 },
   readinessGate: true,
   podDisruptionBudget: true,
   healthCheck: { protocol: 'HTTP', port: 8080, path: '/ready', intervalSeconds: 5, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2, successCodes: '200-399' },
