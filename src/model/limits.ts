@@ -29,6 +29,8 @@ export interface Fact<T = number> extends Sourced {
   readonly value: T;
 }
 
+import { LBC_HEALTH_CHECK_DEFAULTS_FACT, LBC_LOCAL_HEALTH_CHECK_DEFAULTS_FACT } from './lbc';
+
 const ELB_API = 'ELBv2 API 2015-12-01';
 const CREATE_TARGET_GROUP = 'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html';
 const TARGET_GROUP_ATTRIBUTE_API = 'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html';
@@ -247,10 +249,12 @@ export const PROPAGATION_REPORTS = {
 export const BUDGET_DURATION: Limit = { min: 0, max: DEREGISTRATION_DELAY.max, source: DEREGISTRATION_DELAY.source, since: DEREGISTRATION_DELAY.since };
 
 /**
- * Every limit and fact above, for the test that checks each carries a source and a version
- * (and for documentation). Add a new one here.
+ * Every limit and fact above (and the LBC defaults of lbc.ts), for the test that checks each
+ * carries a source and a version (and for documentation). Add a new one here.
  */
 export const LIMIT_REGISTRY: Readonly<Record<string, Sourced>> = {
+  LBC_HEALTH_CHECK_DEFAULTS_FACT,
+  LBC_LOCAL_HEALTH_CHECK_DEFAULTS_FACT,
   ...Object.fromEntries(Object.entries(NLB_HEALTH_CHECK).map(([k, v]) => [`NLB_HEALTH_CHECK.${k}`, v])),
   ...Object.fromEntries(Object.entries(AWS_DEFAULT_HEALTH_CHECK_TIMEOUT).map(([k, v]) => [`AWS_DEFAULT_HEALTH_CHECK_TIMEOUT.${k}`, v])),
   DEREGISTRATION_DELAY,

@@ -1,17 +1,15 @@
-import { READINESS_GATE_LABEL, type DrainSettings, type Finding, type RolloutSettings } from '../model';
+import { LBC_LOCAL_HEALTH_CHECK_DEFAULTS, READINESS_GATE_LABEL, type DrainSettings, type Finding, type RolloutSettings } from '../model';
 import { allKnown, finding, onInstanceTargets, secs, type DrainRule } from './rule';
 
 const FLIP_UNSEEN = 'readiness flips to 503 but the LB never reacts';
 const TARGET_TYPE = 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type';
 
-/**
- * LBC defaults of the health check for instance targets with externalTrafficPolicy Local:
- * HTTP `/healthz` on the Service's `healthCheckNodePort`, interval 10 s, timeout 6 s,
- * thresholds 2 and 2 (kubernetes-sigs/aws-load-balancer-controller:pkg/service/model_builder.go@v2.4.6–v3.5.0,
- * `defaultHealthCheck…ForInstanceModeLocal`). kube-proxy answers it with 503 once the node has
- * no ready endpoint of the Service (terminating ones do not count: KEP-1669).
+/*
+ * With externalTrafficPolicy Local the LBC checks kube-proxy's healthz on the node
+ * (LBC_LOCAL_HEALTH_CHECK_DEFAULTS), which answers 503 once the node has no ready endpoint of
+ * the Service: terminating ones do not count (KEP-1669, proxy terminating endpoints,
+ * https://github.com/kubernetes/enhancements/tree/master/keps/sig-network/1669-proxy-terminating-endpoints).
  */
-const LOCAL_HEALTH_CHECK = { intervalSeconds: 10, unhealthyThreshold: 2 } as const;
 
 export const targetTypeIp: DrainRule = {
   id: 'target-type-ip',
@@ -22,8 +20,8 @@ export const targetTypeIp: DrainRule = {
     if (s.targetType !== 'instance') return [];
     const fix = `Set ${TARGET_TYPE}: ip so that each pod is a target with its own health check, deregistration delay and readiness gate.`;
     if (s.externalTrafficPolicy === 'Local') {
-      const interval = s.healthCheck?.intervalSeconds ?? LOCAL_HEALTH_CHECK.intervalSeconds;
-      const threshold = s.healthCheck?.unhealthyThreshold ?? LOCAL_HEALTH_CHECK.unhealthyThreshold;
+      const interval = s.healthCheck?.intervalSeconds ?? LBC_LOCAL_HEALTH_CHECK_DEFAULTS.intervalSeconds;
+      const threshold = s.healthCheck?.unhealthyThreshold ?? LBC_LOCAL_HEALTH_CHECK_DEFAULTS.unhealthyThreshold;
       const detection = interval * threshold;
       return [
         finding(

@@ -3,7 +3,7 @@
  * `budget-valid` violation naming the field, never a TypeError and never the defaults.
  */
 import { Duration, Testing } from 'cdk8s';
-import { DrainBudgetError, planDrain } from 'grpc-drain';
+import { DrainBudgetError, planDrain, planWorkload } from 'grpc-drain';
 import { GrpcDeployment } from 'grpc-drain/cdk8s';
 
 function violationsOf(budget: unknown): Array<{ rule: string; field: string; message: string }> {
@@ -76,6 +76,21 @@ describe('adversarial budgets (issue 9)', () => {
   it('takes a prototype-less object like a plain one', () => {
     const budget = Object.assign(Object.create(null) as object, { propagationSeconds: 30 });
     expect(planDrain(budget).preStopSleepSeconds).toBe(30);
+  });
+
+  it('takes a null budget or null contract variables in planWorkload as violations, never a TypeError', () => {
+    const violations = (input: Record<string, unknown>) => {
+      try {
+        planWorkload({ grpcPort: 7070, ...input } as never);
+      } catch (error) {
+        if (error instanceof DrainBudgetError) return error.violations.map((v) => `${v.field}: ${v.message}`);
+        throw error;
+      }
+      throw new Error('accepted');
+    };
+    expect(violations({ budget: null })).toEqual([`budget: ${NOT_AN_OBJECT} null.`]);
+    expect(violations({ env: null })).toEqual(["env: the contract variables must be an object such as { drainTimeout: 'SERVER_GRPC_SHUTDOWN_TIMEOUT' }; got null."]);
+    expect(violations({ env: 'GRPC_DRAIN' })).toEqual(['env: the contract variables must be an object such as { drainTimeout: \'SERVER_GRPC_SHUTDOWN_TIMEOUT\' }; got "GRPC_DRAIN" (a string).']);
   });
 
   it('names the cdk8s prop for Duration.days(3650)', () => {
