@@ -95,7 +95,7 @@ export interface DrainBudgetProps {
   readonly lbcVersion?: string;
   /**
    * The namespace is labelled `elbv2.k8s.aws/pod-readiness-gate-inject: enabled`; without it
-   * new pods wait `minReadySeconds` = propagation + healthyThreshold × interval instead.
+   * new pods wait `minReadySeconds` = registration + healthyThreshold × interval instead.
    * @default true
    */
   readonly readinessGate?: boolean;

@@ -13,7 +13,18 @@ import {
  * The one table of budget flags: every command that takes a drain budget (`plan`, `doctor`,
  * and `retrofit`) registers its flags from here with {@link addBudgetFlags} and reads them with
  * {@link readBudgetFlags}, so the same input has the same flag, the same aliases, the same
- * parser and the same messages everywhere.
+ * parser and the same messages everywhere. A new command does what `plan` does:
+ *
+ * ```ts
+ * const retrofit = program.command('retrofit').argument('[files...]');
+ * addBudgetFlags(retrofit, RETROFIT_BUDGET_FIELDS, 'retrofit').action(async (files, _flags, command: Command) => {
+ *   const problems = [...unknownFlagProblems(command)];          // main() strips unknown flags of every command
+ *   const { budget, problems: flagProblems } = readBudgetFlags(command);
+ *   // planDrain(budget, { fieldLabel: budgetFlagLabel }) …, then on DrainBudgetError:
+ *   const lines = [...problems, ...budgetProblemLines(flagProblems, error.violations)];
+ *   if (lines.length > 0) throw new UsageError(lines.join('\n'));   // one line each, exit 2
+ * });
+ * ```
  */
 
 /** How a flag's text becomes a budget value. */
