@@ -127,11 +127,6 @@ export function budgetFlagLabel(field: BudgetField): string {
   return BUDGET_FLAGS.find((f) => f.field === field)?.flag ?? field;
 }
 
-/** Every spelling of every budget flag, canonical first (for near-miss suggestions). */
-export function budgetFlagNames(fields: readonly BudgetField[] = PLAN_BUDGET_FIELDS): string[] {
-  return BUDGET_FLAGS.filter((f) => fields.includes(f.field)).flatMap((f) => [f.flag, ...f.aliases, ...(f.kind === 'boolean' ? [f.flag.replace(/^--/, '--no-')] : [])]);
-}
-
 /** Options registered per command: which commander options carry which budget flag. */
 const REGISTERED = new WeakMap<Command, Array<{ readonly spec: BudgetFlag; readonly option: Option; readonly spelling: string }>>();
 
