@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, Testing } from 'cdk8s';
-import { RULE_INFO } from 'grpc-drain';
+import { RULE_INFO, rulesTableMarkdown } from 'grpc-drain';
 import { GrpcDeployment } from 'grpc-drain/cdk8s';
 
 const root = join(__dirname, '..');
@@ -13,6 +13,10 @@ describe('README', () => {
     expect(readme).toContain('npm test ');
     const ci = readFileSync(join(root, '.ci', 'run'), 'utf8').split('\n').filter((line) => line && !line.startsWith('#') && !line.startsWith('set ') && !line.startsWith('cd '));
     expect(ci).toEqual(['npm ci', 'npm test']);
+  });
+
+  it('shows the rules table generated from the registry, verbatim', () => {
+    expect(readme).toContain(`${rulesTableMarkdown()}\n`);
   });
 
   it('lists every rule with its severity', () => {

@@ -1,6 +1,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import type { BudgetField } from '../model';
+import type { Command } from 'commander';
+import type { Finding } from '../model';
 import { DrainBudgetError } from '../plan';
 import {
   diagnoseManifests,
@@ -8,55 +9,40 @@ import {
   formatSarif,
   formatText,
   ManifestParseError,
-  parseDuration,
   resolveDoctorOptions,
   type DoctorOptions,
   type ManifestSource,
 } from '../doctor';
+import { budgetFlagLabel, budgetProblemLines, readBudgetFlags } from './budget-flags';
 import { EXIT, readAll, UsageError, useColor, type CliIo } from './io';
+import { unknownFlagProblems } from './unknown-flags';
 
 /** Output formats of `grpc-drain doctor`. */
 export const DOCTOR_FORMATS = ['text', 'json', 'sarif'] as const;
 export type DoctorFormat = (typeof DOCTOR_FORMATS)[number];
 
-/** The flags of `grpc-drain doctor`, as commander hands them over (strings, unparsed). */
+/** The flags of `grpc-drain doctor` that are not budget inputs, as commander hands them over. */
 export interface DoctorFlags {
+  readonly output?: string;
+  /** The old name of `--output`, kept as an alias. */
   readonly format?: string;
-  readonly propagation?: string;
-  readonly drain?: string;
-  readonly cleanup?: string;
-  readonly headroom?: string;
-  readonly kubernetesVersion?: string;
-  readonly maxGrace?: string;
-  readonly readinessGate?: boolean;
+  /** `-f FILE`, as with kubectl. */
+  readonly filename?: readonly string[];
   readonly namespace?: string;
   readonly color?: boolean;
 }
 
-/** How the doctor's flags are named in messages. */
-const DOCTOR_FLAG: Partial<Record<BudgetField | 'defaultNamespace', string>> = {
-  propagationSeconds: '--propagation',
-  drainTimeoutSeconds: '--drain',
-  cleanupSeconds: '--cleanup',
-  headroomSeconds: '--headroom',
-  kubernetesVersion: '--kubernetes-version',
-  maxTerminationGracePeriodSeconds: '--max-grace',
-  readinessGate: '--readiness-gate',
-};
-
-/** A duration flag as seconds, or a usage error in the budget's words. */
-export function durationFlag(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = parseDuration(value);
-  if (seconds === undefined) {
-    throw new UsageError(`[budget-valid] ${flag} must be a duration such as 20s, 1m30s, 500ms or a number of seconds; got ${JSON.stringify(value)}.`);
+/** `-o/--output` (or its alias `--format`): one of text, json, sarif. */
+function outputFormat(flags: DoctorFlags, problems: string[]): DoctorFormat {
+  if (flags.output !== undefined && flags.format !== undefined && flags.output !== flags.format) {
+    problems.push(`-o/--output ${flags.output} and --format ${flags.format} disagree; give one of them (--format is the old name of --output).`);
   }
-  return seconds;
-}
-
-/** Turns budget violations into one usage error, one line per violation. */
-export function budgetUsageError(error: DrainBudgetError): UsageError {
-  return new UsageError(error.violations.map((v) => `[${v.rule}] ${v.message}`).join('\n'));
+  const format = flags.output ?? flags.format ?? 'text';
+  if (!(DOCTOR_FORMATS as readonly string[]).includes(format)) {
+    problems.push(`-o/--output must be one of ${DOCTOR_FORMATS.join(', ')}; got ${JSON.stringify(format)}.`);
+    return 'text';
+  }
+  return format as DoctorFormat;
 }
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
@@ -93,49 +79,54 @@ export async function readSources(files: readonly string[], io: CliIo): Promise<
       continue;
     }
     try {
+      if ((DOCTOR_FORMATS as readonly string[]).includes(file) && !(await exists(file))) {
+        throw new UsageError(`cannot read ${file}: no such file or directory (-f names a file, as with kubectl; the output format is -o ${file})`);
+      }
       const stat = await fs.stat(file);
       const paths = stat.isDirectory() ? await filesUnder(file) : [file];
       for (const p of paths) sources.push({ path: p, text: await fs.readFile(p, 'utf8') });
     } catch (error) {
+      if (error instanceof UsageError) throw error;
       throw describeFsError(file, error);
     }
   }
   return sources;
 }
 
-/** Converts the flags, checking them with the budget's rules. */
-export function doctorOptions(flags: DoctorFlags): DoctorOptions {
-  const options: DoctorOptions = {
-    ...(flags.propagation !== undefined && { propagationSeconds: durationFlag('--propagation', flags.propagation)! }),
-    ...(flags.drain !== undefined && { drainTimeoutSeconds: durationFlag('--drain', flags.drain)! }),
-    ...(flags.cleanup !== undefined && { cleanupSeconds: durationFlag('--cleanup', flags.cleanup)! }),
-    ...(flags.headroom !== undefined && { headroomSeconds: durationFlag('--headroom', flags.headroom)! }),
-    ...(flags.maxGrace !== undefined && { maxTerminationGracePeriodSeconds: durationFlag('--max-grace', flags.maxGrace)! }),
-    ...(flags.kubernetesVersion !== undefined && { kubernetesVersion: flags.kubernetesVersion }),
-    ...(flags.readinessGate !== undefined && { readinessGate: flags.readinessGate }),
-    ...(flags.namespace !== undefined && { defaultNamespace: flags.namespace }),
-  };
+async function exists(file: string): Promise<boolean> {
   try {
-    resolveDoctorOptions(options, (field) => DOCTOR_FLAG[field] ?? field);
-  } catch (error) {
-    if (error instanceof DrainBudgetError) {
-      // The namespace check is not labelled by the budget; name its flag here.
-      throw budgetUsageError(
-        new DrainBudgetError(error.violations.map((v) => (v.field === 'defaultNamespace' ? { ...v, message: v.message.replace('defaultNamespace', '--namespace') } : v))),
-      );
-    }
-    throw error;
+    await fs.stat(file);
+    return true;
+  } catch {
+    return false;
   }
-  return options;
+}
+
+/** The doctor options the flags describe, checked with the budget's rules; every problem at once. */
+export function doctorOptions(command: Command, problems: string[]): DoctorOptions | undefined {
+  const flags = command.opts<DoctorFlags>();
+  const { budget, problems: flagProblems } = readBudgetFlags(command);
+  const options: DoctorOptions = { ...(budget as DoctorOptions), ...(flags.namespace !== undefined && { defaultNamespace: flags.namespace }) };
+  let violations: readonly Finding[] = [];
+  try {
+    resolveDoctorOptions(options, budgetFlagLabel);
+  } catch (error) {
+    if (!(error instanceof DrainBudgetError)) throw error;
+    // The namespace check is not labelled by the budget; name its flag here.
+    violations = error.violations.map((v) => (v.field === 'defaultNamespace' ? { ...v, message: v.message.replace('defaultNamespace', '--namespace') } : v));
+  }
+  problems.push(...budgetProblemLines(flagProblems, violations));
+  return problems.length > 0 ? undefined : options;
 }
 
 /** `grpc-drain doctor`: diagnoses the manifests, prints the report, returns the exit code. */
-export async function runDoctor(files: readonly string[], flags: DoctorFlags, io: CliIo): Promise<number> {
-  const format = flags.format ?? 'text';
-  if (!(DOCTOR_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format must be one of ${DOCTOR_FORMATS.join(', ')}; got ${JSON.stringify(format)}`);
-  }
-  const options = doctorOptions(flags);
+export async function runDoctor(positional: readonly string[], command: Command, io: CliIo): Promise<number> {
+  const flags = command.opts<DoctorFlags>();
+  const problems = [...unknownFlagProblems(command)];
+  const format = outputFormat(flags, problems);
+  const options = doctorOptions(command, problems);
+  if (problems.length > 0 || !options) throw new UsageError(problems.join('\n'));
+  const files = [...positional, ...(flags.filename ?? [])];
   const sources = await readSources(files, io);
   let report;
   try {

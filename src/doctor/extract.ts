@@ -204,7 +204,10 @@ export interface Extraction {
 type BudgetKey = 'propagationSeconds' | 'drainTimeoutSeconds' | 'cleanupSeconds' | 'headroomSeconds';
 
 /** Reads the budget annotation (validated by the budget's own rules) and fills the rest from the options. */
-function readBudget(workload: WorkloadEntry, options: ResolvedDoctorOptions): { budget: WorkloadBudget; findings: Finding[] } {
+function readBudget(
+  workload: WorkloadEntry,
+  options: ResolvedDoctorOptions,
+): { budget: WorkloadBudget; findings: Finding[]; registrationSeconds: number; lbcVersion?: string } {
   const raw = workload.podAnnotations[BUDGET_ANNOTATION];
   const findings: Finding[] = [];
   let annotated: JsonObject = {};
@@ -234,8 +237,13 @@ function readBudget(workload: WorkloadEntry, options: ResolvedDoctorOptions): { 
   };
   const version = checked?.kubernetesVersion;
   const cap = checked?.maxTerminationGracePeriodSeconds;
+  // Registration and the LBC version: the annotation's (written when not the defaults), else the options.
+  const registration = checked?.registrationSeconds;
+  const lbcVersion = own(annotated, 'lbcVersion') !== undefined && checked?.lbcVersion !== undefined ? checked.lbcVersion : options.lbcVersion;
   return {
     findings,
+    registrationSeconds: own(annotated, 'registrationSeconds') !== undefined && registration !== undefined ? registration : options.registrationSeconds.value,
+    ...(lbcVersion !== undefined && { lbcVersion }),
     budget: {
       propagationSeconds: number('propagationSeconds'),
       drainTimeoutSeconds: number('drainTimeoutSeconds'),
@@ -298,7 +306,7 @@ export function extractSettings(target: Target, inventory: Inventory, options: R
   const { workload, container, frontend } = target;
   const log: ReadLog = { notes: [...target.log.notes], unknown: [...target.log.unknown] };
   const assumptions: string[] = [];
-  const { budget, findings } = readBudget(workload, options);
+  const { budget, findings, registrationSeconds, lbcVersion } = readBudget(workload, options);
 
   if (budget.kubernetesVersion.source === 'unknown') {
     log.unknown.push({ field: 'kubernetesVersion', reason: 'not given (annotation or --kubernetes-version): whether the native preStop sleep exists is not checked' });
@@ -331,6 +339,8 @@ export function extractSettings(target: Target, inventory: Inventory, options: R
     headroomSeconds: budget.headroomSeconds.value,
     ...(budget.kubernetesVersion.value !== undefined && { kubernetesVersion: budget.kubernetesVersion.value }),
     ...(budget.maxTerminationGracePeriodSeconds.value !== undefined && { maxTerminationGracePeriodSeconds: budget.maxTerminationGracePeriodSeconds.value }),
+    registrationSeconds,
+    ...(lbcVersion !== undefined && { lbcVersion }),
     ...(preStop !== undefined && { preStop }),
     ...(terminationGracePeriodSeconds !== undefined && { terminationGracePeriodSeconds }),
     ...(readinessProbe !== undefined && { readinessProbe }),

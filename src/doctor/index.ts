@@ -5,7 +5,6 @@
  * deploy, why, and the fix as a YAML fragment.
  */
 export { diagnose, diagnoseManifests } from './doctor';
-export { durationSeconds, parseDuration } from './duration';
 export { DOCTOR_JSON_VERSION, formatJson } from './format/json';
 export { formatSarif, toSarif, type SarifLog, type SarifResult, type SarifRule, type SarifRun } from './format/sarif';
 export { COLOR_STYLE, PLAIN_STYLE, styleFor, type Style } from './format/style';

@@ -1,5 +1,4 @@
-import { BUDGET_DEFAULTS } from '../model';
-import { durationSeconds } from './duration';
+import { BUDGET_DEFAULTS, durationSeconds } from '../model';
 import { DrainBudgetError, resolveBudget, type FieldLabel } from '../plan';
 
 /**
@@ -27,6 +26,17 @@ export interface DoctorOptions {
    * @default 10
    */
   readonly headroomSeconds?: number;
+  /**
+   * Seconds for a new pod to be registered and healthy in the NLB (minReadySeconds without the
+   * readiness gate).
+   * @default 120
+   */
+  readonly registrationSeconds?: number;
+  /**
+   * The AWS Load Balancer Controller's version (`"2.7"`): what it honours is checked.
+   * @default - unknown: `lbc-supports` stays silent
+   */
+  readonly lbcVersion?: string;
   /**
    * The cluster's Kubernetes version (`"1.30"`): whether the native preStop sleep exists.
    * @default - unknown: the version-dependent checks stay silent
@@ -56,6 +66,8 @@ export interface ResolvedDoctorOptions {
   readonly drainTimeoutSeconds: { readonly value: number; readonly given: boolean };
   readonly cleanupSeconds: { readonly value: number; readonly given: boolean };
   readonly headroomSeconds: { readonly value: number; readonly given: boolean };
+  readonly registrationSeconds: { readonly value: number; readonly given: boolean };
+  readonly lbcVersion?: string;
   readonly kubernetesVersion?: string;
   readonly maxTerminationGracePeriodSeconds?: number;
   readonly readinessGate?: boolean;
@@ -73,6 +85,8 @@ export function resolveDoctorOptions(options: DoctorOptions = {}, fieldLabel?: F
     ...(options.drainTimeoutSeconds !== undefined && { drainTimeoutSeconds: options.drainTimeoutSeconds }),
     ...(options.cleanupSeconds !== undefined && { cleanupSeconds: options.cleanupSeconds }),
     ...(options.headroomSeconds !== undefined && { headroomSeconds: options.headroomSeconds }),
+    ...(options.registrationSeconds !== undefined && { registrationSeconds: options.registrationSeconds }),
+    ...(options.lbcVersion !== undefined && { lbcVersion: options.lbcVersion }),
     ...(options.kubernetesVersion !== undefined && { kubernetesVersion: options.kubernetesVersion }),
     ...(options.maxTerminationGracePeriodSeconds !== undefined && { maxTerminationGracePeriodSeconds: options.maxTerminationGracePeriodSeconds }),
     ...(options.readinessGate !== undefined && { readinessGate: options.readinessGate }),
@@ -89,6 +103,8 @@ export function resolveDoctorOptions(options: DoctorOptions = {}, fieldLabel?: F
     drainTimeoutSeconds: value(options.drainTimeoutSeconds, checked.drainTimeoutSeconds, BUDGET_DEFAULTS.drainTimeoutSeconds),
     cleanupSeconds: value(options.cleanupSeconds, checked.cleanupSeconds, BUDGET_DEFAULTS.cleanupSeconds),
     headroomSeconds: value(options.headroomSeconds, checked.headroomSeconds, BUDGET_DEFAULTS.headroomSeconds),
+    registrationSeconds: value(options.registrationSeconds, checked.registrationSeconds, BUDGET_DEFAULTS.registrationSeconds),
+    ...(options.lbcVersion !== undefined && checked.lbcVersion !== undefined && { lbcVersion: checked.lbcVersion }),
     ...(options.kubernetesVersion !== undefined && checked.kubernetesVersion !== undefined && { kubernetesVersion: checked.kubernetesVersion }),
     ...(checked.maxTerminationGracePeriodSeconds !== undefined && { maxTerminationGracePeriodSeconds: checked.maxTerminationGracePeriodSeconds }),
     ...(options.readinessGate !== undefined && { readinessGate: options.readinessGate }),

@@ -230,7 +230,11 @@ export function readRollout(kind: WorkloadKind, spec: JsonObject | undefined, lo
   const minReady = readInt(own(spec, 'minReadySeconds'));
   if (minReady.kind === 'invalid') log.notes.push(`minReadySeconds is ${showValue(minReady.raw)}, not a whole number: the API server rejects it.`);
   const minReadySeconds = minReady.kind === 'int' ? minReady.value : minReady.kind === 'unset' ? 0 : undefined;
-  const withMinReady = minReadySeconds !== undefined ? { minReadySeconds } : {};
+  // Percentages resolve against spec.replicas (1 when unset, the API default); an autoscaler
+  // owning the count is not detected here yet (RolloutSettings.autoscaled stays unknown).
+  const replicasRead = readInt(own(spec, 'replicas'));
+  const replicas = replicasRead.kind === 'int' ? replicasRead.value : replicasRead.kind === 'unset' ? 1 : undefined;
+  const withMinReady = { ...(minReadySeconds !== undefined && { minReadySeconds }), ...(replicas !== undefined && { replicas }) };
   if (kind === 'StatefulSet') {
     const type = stringAt(spec, 'updateStrategy', 'type') ?? 'RollingUpdate';
     const strategy = type === 'OnDelete' ? 'OnDelete' : type === 'RollingUpdate' ? 'RollingUpdate' : undefined;

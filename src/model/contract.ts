@@ -46,7 +46,11 @@ export type ContractEnvOptions = { readonly [K in ContractKey]?: string | Contra
 /** Pod-template annotation holding the budget as compact JSON. */
 export const BUDGET_ANNOTATION = 'grpc-drain.dev/budget';
 
-/** What the budget annotation holds: the inputs the manifests do not show otherwise. */
+/**
+ * What the budget annotation holds: the inputs the manifests do not show otherwise. The
+ * registration and the LBC version are written only when they differ from their defaults (a
+ * reader that finds none assumes the defaults), so plans of default budgets keep their bytes.
+ */
 export interface BudgetAnnotation {
   readonly propagationSeconds: number;
   readonly drainTimeoutSeconds: number;
@@ -54,6 +58,8 @@ export interface BudgetAnnotation {
   readonly headroomSeconds: number;
   readonly kubernetesVersion: string;
   readonly maxTerminationGracePeriodSeconds?: number;
+  readonly registrationSeconds?: number;
+  readonly lbcVersion?: string;
 }
 
 /** Kubernetes' rule for environment variable names (C_IDENTIFIER relaxed to `-` and `.`). */

@@ -2,6 +2,7 @@ import {
   CONTRACT_ENV,
   CONTRACT_KEYS,
   ENV_NAME,
+  ownField,
   type ContractEnvOptions,
   type ContractKey,
   type ContractVariable,
@@ -9,7 +10,7 @@ import {
   type Finding,
 } from '../model';
 import type { DrainPlan } from '../plan';
-import { describeValue } from '../plan';
+import { describeValue, isPlainObject } from '../plan';
 import type { EnvVar } from './k8s';
 
 function variable(key: ContractKey, option: string | ContractVariable | false | undefined): ContractVariable | undefined {
@@ -39,6 +40,10 @@ export function checkContractEnv(options: unknown = {}, field = 'contractEnv'): 
     ];
   }
   const violations: Finding[] = [];
+  // Untyped callers (JavaScript, YAML-driven programs) may pass null or a string: a violation, never a TypeError.
+  if (!isPlainObject(options)) {
+    return [{ rule: 'budget-valid', severity: 'error', field: 'env', message: `the contract variables must be an object such as { drainTimeout: 'SERVER_GRPC_SHUTDOWN_TIMEOUT' }; got ${describeValue(options)}.` }];
+  }
   const seen = new Map<string, ContractKey>();
   for (const key of Object.keys(options)) {
     if (!(CONTRACT_KEYS as readonly string[]).includes(key)) {
@@ -46,7 +51,7 @@ export function checkContractEnv(options: unknown = {}, field = 'contractEnv'): 
     }
   }
   for (const key of CONTRACT_KEYS) {
-    const option = options[key];
+    const option = ownField(options, key) as ContractEnvOptions[ContractKey];
     if (option !== undefined && option !== false && typeof option !== 'string' && (typeof option !== 'object' || option === null)) {
       violations.push({ rule: 'budget-valid', severity: 'error', field: `${field}.${key}`, message: `${field}.${key} must be a variable name, { name, format } or false; got ${describeValue(option)}.` });
       continue;
@@ -87,7 +92,7 @@ export function renderContractEnv(plan: DrainPlan, options: ContractEnvOptions =
     livenessPath: () => budget.livenessPath,
   };
   return CONTRACT_KEYS.flatMap((key) => {
-    const v = variable(key, options[key]);
+    const v = variable(key, ownField(options, key) as ContractEnvOptions[ContractKey]);
     return v ? [{ name: v.name, value: values[key](v.format) }] : [];
   });
 }

@@ -1,4 +1,4 @@
-import { BUDGET_DEFAULTS, PORT, type ContractEnvOptions, type DrainBudget, type Finding } from '../model';
+import { BUDGET_DEFAULTS, ownField, PORT, type ContractEnvOptions, type DrainBudget, type Finding } from '../model';
 import { DrainBudgetError, describeValue, planDrain, type DrainPlan, type PlanDrainOptions } from '../plan';
 import { checkContractEnv, checkUserEnv, renderContractEnv, type UserEnvVariable } from './env';
 import type { ContainerPort, Deployment, EnvVar } from './k8s';
@@ -40,7 +40,8 @@ function checkWorkload(input: WorkloadPlanInput): Finding[] {
   const portOk = typeof grpcPort === 'number' && Number.isInteger(grpcPort) && grpcPort >= PORT.min && grpcPort <= PORT.max;
   if (grpcPort === undefined) bad('grpcPort', 'grpcPort is required: the port the gRPC server listens on, e.g. 7070.');
   else if (!portOk) bad('grpcPort', `grpcPort must be a port number ${PORT.min}–${PORT.max}; got ${describeValue(grpcPort)}.`);
-  const healthPort = input.budget?.healthPort ?? BUDGET_DEFAULTS.healthPort;
+  // Own fields only, as the budget reads them: a polluted prototype must not invent a port.
+  const healthPort = ownField(input.budget, 'healthPort') ?? BUDGET_DEFAULTS.healthPort;
   if (portOk && healthPort === grpcPort) {
     bad('healthPort', `healthPort (${healthPort}) must differ from grpcPort (${grpcPort}): the NLB health check and the kubelet speak HTTP/1.1 to the health server, which cannot share the gRPC server's port. Pick another healthPort.`);
   }

@@ -1,4 +1,4 @@
-import type { DrainSettings, Finding, RuleId, Severity } from '../model';
+import { DEREGISTRATION_DELAY, preStopDelaySeconds, type DrainSettings, type Finding, type RuleId, type Severity } from '../model';
 
 /** What a rule is about, for reports and documentation. */
 export interface RuleInfo {
@@ -42,4 +42,43 @@ export function allKnown<T extends readonly unknown[]>(...values: T): { [K in ke
 
 export function finding(rule: RuleId, severity: Severity, field: string, message: string): Finding {
   return { rule, severity, field, message };
+}
+
+/**
+ * The grace period the budget asks for, S + D + C + H, when all four are known: what a fix
+ * writes where the grace period is too short (a fix never shrinks a longer one).
+ */
+export function plannedGraceSeconds(s: DrainSettings): number | undefined {
+  const v = allKnown(preStopDelaySeconds(s.preStop), s.drainTimeoutSeconds, s.cleanupSeconds, s.headroomSeconds);
+  return v ? v[0] + v[1] + v[2] + v[3] : undefined;
+}
+
+/** The grace period a fix writes: max(current, planned); `undefined` when the current one is unknown. */
+export function fixGraceSeconds(s: DrainSettings): number | undefined {
+  const grace = s.terminationGracePeriodSeconds;
+  if (grace === undefined) return undefined;
+  return Math.max(grace, plannedGraceSeconds(s) ?? 0);
+}
+
+/** The deregistration delay a fix writes: the fix's grace period, capped at AWS's 3600 s (what the plan derives). */
+export function fixDelaySeconds(s: DrainSettings): number | undefined {
+  const grace = fixGraceSeconds(s);
+  return grace === undefined ? undefined : Math.min(grace, DEREGISTRATION_DELAY.max);
+}
+
+/** Whether the NLB's targets are nodes: the pod-level rules then do not apply (`target-type-ip` reports it). */
+export function onInstanceTargets(s: DrainSettings): boolean {
+  return s.targetType === 'instance';
+}
+
+/**
+ * Of several labelled durations, the one to shrink by `excess` seconds: the largest, with the
+ * value it must shrink to; `undefined` when even the largest cannot absorb the excess alone.
+ */
+export function shrinkLargest(
+  terms: ReadonlyArray<readonly [label: string, seconds: number, min: number]>,
+  excess: number,
+): { readonly label: string; readonly from: number; readonly to: number } | undefined {
+  const [label, from, min] = [...terms].sort((a, b) => b[1] - a[1])[0] ?? ['', 0, 0];
+  return from - excess >= min ? { label, from, to: from - excess } : undefined;
 }

@@ -1,14 +1,15 @@
 import {
   BUDGET_DEFAULTS,
-  BUDGET_DURATION,
+  BUDGET_LIMITS,
   CONTRACT_ENV,
   CONTRACT_KEYS,
   ENV_NAME,
+  httpPathProblem,
+  parseDuration,
   PORT,
   type ContractEnvOptions,
   type ContractKey,
 } from '../model';
-import { parseDurationSeconds } from './duration';
 import type { DrainLogger } from './logger';
 
 /** Environment variables as `process.env` holds them. */
@@ -176,11 +177,15 @@ const DEFAULTS: { readonly [K in ContractKey]: number | string } = {
   livenessPath: BUDGET_DEFAULTS.livenessPath,
 };
 
-const EXPECTED_DURATION_ENV = `expected seconds ("10", "2.5") or a Go duration ("10s", "1500ms") from 0 to ${BUDGET_DURATION.max}s`;
-const EXPECTED_DURATION_OPTION = `expected a number of seconds from 0 to ${BUDGET_DURATION.max}`;
+/**
+ * The bounds are the budget's own (BUDGET_LIMITS): every value a plan renders into the env
+ * is accepted here, and nothing the plan would refuse.
+ */
+const DURATION_LIMIT = { drainTimeout: BUDGET_LIMITS.drainTimeoutSeconds, cleanup: BUDGET_LIMITS.cleanupSeconds } as const;
+const expectedDurationEnv = (max: number) => `expected seconds ("10", "2.5") or a Go duration ("10s", "1500ms", ".5s") from 0 to ${max}s`;
+const expectedDurationOption = (max: number) => `expected a number of seconds from 0 to ${max}`;
 const EXPECTED_PORT = `expected a whole port number from 0 to ${PORT.max} (0 picks a free port)`;
-const EXPECTED_PATH = `expected a URL path starting with '/', without spaces, '?' or '#'`;
-const PATH = /^\/[^\s?#]*$/;
+const EXPECTED_PATH = "expected a URL path starting with '/' of letters, digits and -._~!$&'()*+,;=:@/";
 
 function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
@@ -251,15 +256,16 @@ export function resolveDrainOptions(options: DrainOptions = {}): ResolvedDrainOp
   };
   const describe = (c: Candidate | undefined): string => (c === undefined ? 'default' : c.fromEnv ? `${c.source}=${show(c.raw)}` : c.source);
 
-  const duration = (key: ContractKey): number | undefined => {
+  const duration = (key: 'drainTimeout' | 'cleanup'): number | undefined => {
     const c = candidate(key);
     if (c === undefined) return DEFAULTS[key] as number;
+    const { min, max } = DURATION_LIMIT[key];
     if (c.fromEnv) {
-      const seconds = parseDurationSeconds((c.raw as string).trim());
-      return seconds === undefined || seconds > BUDGET_DURATION.max ? reject(key, c, EXPECTED_DURATION_ENV) : seconds;
+      const seconds = parseDuration(c.raw as string);
+      return seconds === undefined || seconds < min || seconds > max ? reject(key, c, expectedDurationEnv(max)) : seconds;
     }
-    const ok = typeof c.raw === 'number' && Number.isFinite(c.raw) && c.raw >= BUDGET_DURATION.min && c.raw <= BUDGET_DURATION.max;
-    return ok ? (c.raw as number) : reject(key, c, EXPECTED_DURATION_OPTION);
+    const ok = typeof c.raw === 'number' && Number.isFinite(c.raw) && c.raw >= min && c.raw <= max;
+    return ok ? (c.raw as number) : reject(key, c, expectedDurationOption(max));
   };
   const port = (key: ContractKey): number | undefined => {
     const c = candidate(key);
@@ -271,7 +277,8 @@ export function resolveDrainOptions(options: DrainOptions = {}): ResolvedDrainOp
   const path = (key: ContractKey): string | undefined => {
     const c = candidate(key);
     if (c === undefined) return DEFAULTS[key] as string;
-    return typeof c.raw === 'string' && PATH.test(c.raw) ? c.raw : reject(key, c, EXPECTED_PATH);
+    const problem = httpPathProblem(c.raw);
+    return problem === undefined ? (c.raw as string) : reject(key, c, `${EXPECTED_PATH}, but ${problem}`);
   };
 
   const drainTimeoutSeconds = duration('drainTimeout');

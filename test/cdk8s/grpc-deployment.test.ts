@@ -147,9 +147,10 @@ describe('edge budgets', () => {
     expect(Yaml.stringify(...manifests)).toMatchSnapshot();
   });
 
-  it('waits propagation + healthy threshold × interval = 20 + 2 × 5 = 30s without the readiness gate (YAML snapshot)', () => {
+  it('waits registration + healthy threshold × interval = 120 + 2 × 5 = 130s without the readiness gate (YAML snapshot)', () => {
     const manifests = engine({ budget: { readinessGate: false } });
-    expect(byKind(manifests, 'Deployment').spec.minReadySeconds).toBe(30);
+    expect(byKind(manifests, 'Deployment').spec.minReadySeconds).toBe(130);
+    expect(byKind(engine({ budget: { readinessGate: false, registration: Duration.seconds(90) } }), 'Deployment').spec.minReadySeconds).toBe(100);
     expect(Yaml.stringify(...manifests)).toMatchSnapshot();
   });
 
@@ -239,10 +240,11 @@ describe('unsafe input fails at construction with every violation', () => {
       [
         "unsafe drain budget of GrpcDeployment 'engine' (4 violations):",
         '  - [budget-valid] healthPort: healthPort (7070) must differ from grpcPort (7070): the NLB health check and the kubelet speak HTTP/1.1 to the health server, which cannot share the gRPC server\'s port. Pick another healthPort.',
+        // AWS's health-check ranges are the budget's own: out of them is budget-valid, named as the cdk8s prop
+        "  - [budget-valid] healthCheck.intervalSeconds: budget.healthCheck.interval must be 5–300s (the NLB's range); got 2s.",
         '  - [grace-covers-drain] terminationGracePeriodSeconds: terminationGracePeriodSeconds (40s) must be ≥ preStop sleep + drain timeout + cleanup (20s + 30s + 5s = 55s): the grace period counts from deletion and includes the preStop, so the kubelet SIGKILLs the server 15s before its drain and cleanup can end. Set terminationGracePeriodSeconds to 65s (with 10s headroom).',
-        "  - [healthcheck-in-range] healthCheck.intervalSeconds: healthCheck.intervalSeconds (2s) is outside the NLB's range 5–300s (a whole number): AWS rejects the target group and the Load Balancer Controller cannot reconcile the Service. Use a value in 5–300s.",
-        // the derived deregistration delay follows the too-short grace period
-        "  - [deregistration-delay-covers-drain] deregistrationDelaySeconds: deregistration_delay.timeout_seconds (40s) must be ≥ preStop sleep + drain timeout (20s + 30s = 50s): the NLB ends the draining state 10s before the server's drain ends and, with connection termination on, resets the connections still in use, failing in-flight RPCs. Set deregistration_delay.timeout_seconds=50.",
+        // the delay it names is the one the fixed grace period (65s) gives, as the other message says
+        "  - [deregistration-delay-covers-drain] deregistrationDelaySeconds: deregistration_delay.timeout_seconds (40s) must be ≥ preStop sleep + drain timeout (20s + 30s = 50s): the NLB ends the draining state 10s before the server's drain ends and, with connection termination on, resets the connections still in use, failing in-flight RPCs. Set deregistration_delay.timeout_seconds=65.",
       ].join('\n'),
     );
     expect(chart.node.children).toHaveLength(0);
@@ -251,8 +253,8 @@ describe('unsafe input fails at construction with every violation', () => {
 
   it.each<[string, Record<string, unknown>, string]>([
     ['a number where a Duration is expected', { budget: { propagation: 20 } }, 'budget.propagation must be a cdk8s Duration such as Duration.seconds(20); got 20.'],
-    ['a zero propagation', { budget: { propagation: Duration.seconds(0) } }, 'budget.propagation must be ≥ 1s; got 0s.'],
-    ['an unknown budget prop', { budget: { sleep: Duration.seconds(20) } }, 'budget.sleep is not a budget field; use one of propagation, drainTimeout, cleanup, headroom, terminationGracePeriod, deregistrationDelay, maxTerminationGracePeriod, kubernetesVersion, readinessGate, readinessPath, livenessPath, healthCheck.'],
+    ['a zero propagation', { budget: { propagation: Duration.seconds(0) } }, 'budget.propagation must be 1–3600s (a zero sleep is no preStop, and the deregistration delay, at most 3600s, must cover the sleep); got 0s.'],
+    ['an unknown budget prop', { budget: { sleep: Duration.seconds(20) } }, 'budget.sleep is not a budget field; use one of propagation, registration, drainTimeout, cleanup, headroom, terminationGracePeriod, deregistrationDelay, maxTerminationGracePeriod, kubernetesVersion, lbcVersion, readinessGate, readinessPath, livenessPath, healthCheck.'],
     ['a port out of range', { grpcPort: 0 }, 'grpcPort must be a port number 1–65535; got 0.'],
     ['an empty image', { image: '' }, 'image must be a non-empty image reference; got "" (a string).'],
     ['a bad contract variable name', { contractEnv: { drainTimeout: '1BAD' } }, 'contractEnv.drainTimeout must be an environment variable name (letters, digits, \'_\', \'-\', \'.\', not starting with a digit); got "1BAD" (a string).'],

@@ -124,7 +124,7 @@ describe('GrpcDeployment given wrong props', () => {
     const chart = Testing.chart();
     const error = thrown(() => new GrpcDeployment(chart, 'engine', { image: IMAGE, grpcPort: 7070, progressDeadline: Duration.seconds(20), budget: { readinessGate: false } }));
     expect(lines(error)).toEqual([
-      'progressDeadline: progressDeadline (20s) must be greater than minReadySeconds (30s), which the plan derives from the budget (no readiness gate: the NLB must see a new pod healthy first). Raise progressDeadline, or leave it out (600s).',
+      'progressDeadline: progressDeadline (20s) must be greater than minReadySeconds (130s), which the plan derives from the budget (no readiness gate: the NLB must see a new pod healthy first). Raise progressDeadline, or leave it out (600s).',
     ]);
     expect(ids(chart)).toEqual([]);
   });

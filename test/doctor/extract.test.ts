@@ -26,8 +26,8 @@ describe('preStop exec commands', () => {
     const w = report.workloads[0]!;
     expect(w.settings.preStop).toEqual({ kind: 'exec', command: ['/app/drain'] });
     expect(w.unknown.map((u) => u.field)).toContain('preStop.seconds');
-    // The delay is unknown: the prestop rules stay silent; only the binary warning remains.
-    expect(ruleIds(report)).toEqual(['sleep-action-supported/warning']);
+    // The delay is unknown: never overwritten, a warning says what to check; and the binary warning.
+    expect(ruleIds(report)).toEqual(['prestop-covers-propagation/warning', 'sleep-action-supported/warning']);
   });
 
   it('an httpGet hook delays SIGTERM by an unknown time', () => {
@@ -35,7 +35,7 @@ describe('preStop exec commands', () => {
       deployment.spec.template.spec.containers[0].lifecycle = { preStop: { httpGet: { path: '/drain', port: 8733 } } };
     });
     expect(report.workloads[0]!.settings.preStop).toEqual({ kind: 'httpGet', path: '/drain', port: 8733 });
-    expect(ruleIds(report)).toEqual([]);
+    expect(ruleIds(report)).toEqual(['prestop-covers-propagation/warning']);
   });
 });
 
@@ -182,23 +182,16 @@ describe('what the doctor reads', () => {
     expect(s.terminationGracePeriodSeconds).toBe(30);
     expect(s.preStop).toEqual({ kind: 'none' });
     expect(s.readinessProbe).toEqual({ kind: 'none' });
-    expect(s.rollout).toEqual({ strategy: 'RollingUpdate', maxUnavailable: '25%', maxSurge: '25%', minReadySeconds: 0 });
+    // replicas unset: 1, so the default 25% resolves to 0 unavailable (rounded down).
+    expect(s.rollout).toEqual({ strategy: 'RollingUpdate', maxUnavailable: '25%', maxSurge: '25%', minReadySeconds: 0, replicas: 1 });
     expect(s.healthCheck).toEqual({ protocol: 'TCP', port: 'traffic-port', intervalSeconds: 10, timeoutSeconds: 10, healthyThreshold: 3, unhealthyThreshold: 3 });
     expect(s.targetType).toBe('instance');
     expect(s).toMatchObject({ deregistrationDelaySeconds: 300, deregistrationDelaySource: 'aws-default', connectionTermination: false, unhealthyConnectionTermination: true, unhealthyDrainingIntervalSeconds: 0 });
     expect(s.podDisruptionBudget).toBe(false);
     expect(s.readinessGate).toBe(false); // instance targets get no readiness gate
-    expect(ruleIds(report)).toEqual([
-      'prestop-present/error',
-      'healthcheck-uses-readiness/error',
-      'deregistration-delay-bounded/warning',
-      'connection-termination-enabled/warning',
-      'probes-distinct/error',
-      'target-type-ip/warning',
-      'rollout-waits-for-lb/warning',
-      'rollout-waits-for-lb/warning',
-      'pdb-present/warning',
-    ]);
+    // Instance targets: the pod-level health-check, deregistration and readiness-gate rules do
+    // not apply; target-type-ip is the finding. 25% of 1 replica is 0 unavailable.
+    expect(ruleIds(report)).toEqual(['prestop-present/error', 'probes-distinct/error', 'target-type-ip/warning', 'pdb-present/warning']);
   });
 
   it('instance targets with externalTrafficPolicy Local default to kube-proxy healthz', () => {
@@ -227,13 +220,15 @@ describe('what the doctor reads', () => {
     expect(doctorVariant(() => undefined, { readinessGate: false }).workloads[0]!.settings.readinessGate).toBe(false);
   });
 
-  it('without the readiness gate, minReadySeconds must cover propagation + healthy threshold × interval', () => {
+  it('without the readiness gate, minReadySeconds must cover registration + healthy threshold × interval', () => {
     const report = doctorVariant(({ all }) => {
       all.unshift({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
     });
     const finding = report.workloads[0]!.findings.find((f) => f.rule === 'rollout-waits-for-lb')!;
     expect(finding.field).toBe('rollout.minReadySeconds');
-    expect(finding.fix[0]!.yaml).toBe('spec:\n  minReadySeconds: 30\n');
+    // 120s of registration (the default) + 2 × 5s: the number the message names is the one written.
+    expect(finding.fix[0]!.yaml).toBe('spec:\n  minReadySeconds: 130\n');
+    expect(finding.message).toContain('set minReadySeconds: 130.');
   });
 
   it('matches PDB selectors with matchExpressions; no PDB is a warning with a PDB to create', () => {
@@ -341,7 +336,7 @@ describe('the budget', () => {
   });
 
   it('rejects invalid options with the budget-valid messages', () => {
-    expect(() => doctorText('', { drainTimeoutSeconds: -1 })).toThrow('drainTimeoutSeconds must be ≥ 0s; got -1s.');
+    expect(() => doctorText('', { drainTimeoutSeconds: -1 })).toThrow('drainTimeoutSeconds must be 0–3600s (the deregistration delay, at most 3600s, must cover the drain); got -1s.');
     expect(() => doctorText('', { defaultNamespace: 'Not_A_Namespace' })).toThrow(/defaultNamespace must be a namespace name/);
   });
 });

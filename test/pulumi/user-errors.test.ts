@@ -83,7 +83,7 @@ describe('components called without args, or with the wrong ones, register nothi
       () => new GrpcDeployment('engine', { image: IMAGE, grpcPort: 7070, budget: null, contractEnv: null } as unknown as GrpcDeploymentArgs),
       "unsafe drain budget of GrpcDeployment 'engine' (2 violations):",
       [
-        'budget: the budget must be an object of durations in seconds; got null.',
+        'budget: the budget must be a plain object of budget fields (durations in seconds); got null.',
         "contractEnv: contractEnv must be an object such as { drainTimeout: 'SERVER_GRPC_SHUTDOWN_TIMEOUT' } (leave it out for the GRPC_DRAIN_TIMEOUT_SECONDS, GRPC_DRAIN_CLEANUP_SECONDS, GRPC_DRAIN_HEALTH_PORT, GRPC_DRAIN_READY_PATH, GRPC_DRAIN_LIVE_PATH names); got null.",
       ],
     ],
@@ -108,7 +108,7 @@ describe('components called without args, or with the wrong ones, register nothi
 
   it('refuses drainTransform(null, {}, null) and a null contractEnv, never planning on the defaults', () => {
     expect(lines(thrown(() => drainTransform(null as unknown as DrainBudget, {}, null as unknown as DrainTransformOptions)))).toEqual([
-      'budget: the budget must be an object of durations in seconds; got null.',
+      'budget: the budget must be a plain object of budget fields (durations in seconds); got null.',
       'options: options must be an object such as { contractEnv, scheme } (leave it out for the defaults); got null.',
     ]);
     expect(lines(thrown(() => drainTransform({}, {}, { contractEnv: null } as unknown as DrainTransformOptions)))).toEqual([

@@ -99,9 +99,9 @@ it('refuses to start on bad GRPC_DRAIN_* values, naming every one', async () => 
   expect(failed?.msg).toBe(
     [
       'grpc-drain runtime: 3 invalid settings:',
-      '  - GRPC_DRAIN_TIMEOUT_SECONDS="-1": expected seconds ("10", "2.5") or a Go duration ("10s", "1500ms") from 0 to 3600s.',
+      '  - GRPC_DRAIN_TIMEOUT_SECONDS="-1": expected seconds ("10", "2.5") or a Go duration ("10s", "1500ms", ".5s") from 0 to 3600s.',
       '  - GRPC_DRAIN_HEALTH_PORT="70000": expected a whole port number from 0 to 65535 (0 picks a free port).',
-      `  - GRPC_DRAIN_READY_PATH="ready": expected a URL path starting with '/', without spaces, '?' or '#'.`,
+      `  - GRPC_DRAIN_READY_PATH="ready": expected a URL path starting with '/' of letters, digits and -._~!$&'()*+,;=:@/, but it must start with '/' (the kubelet and the NLB send the path as written).`,
     ].join('\n'),
   );
   expect(child.eventNames()).not.toContain('health-listening');

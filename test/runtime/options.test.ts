@@ -80,18 +80,25 @@ describe('durations', () => {
     ['1h', 3600],
     ['250000us', 0.25],
     ['0.5s', 0.5],
+    ['.5s', 0.5],
+    ['20us', 0.00002],
+    ['20\u00b5s', 0.00002],
+    ['20\u03bcs', 0.00002],
+    ['1h0m0s', 3600],
+    [' 10s ', 10],
   ])('%s is %d s', (text, seconds) => {
     expect(parseDurationSeconds(text)).toBeCloseTo(seconds, 9);
     expect(resolveDrainOptions({ env: { GRPC_DRAIN_TIMEOUT_SECONDS: text } }).drainTimeoutSeconds).toBeCloseTo(seconds, 9);
   });
 
-  it.each(['', '-1', '-1s', '10 s', 's', '1d', '1e3', 'ten', '0x10', '1..5', '+3'])('%j is not a duration', (text) => {
+  it.each(['', '-1', '-1s', '10 s', 's', '1d', '1e3', 'ten', '0x10', '1..5', '+3', '10sec', '.s', '1.2.3s', '9'.repeat(400)])('%j is not a duration', (text) => {
     expect(parseDurationSeconds(text)).toBeUndefined();
   });
 });
 
 describe('rejections name the variable or option, the value and what is expected', () => {
-  const DURATION = 'expected seconds ("10", "2.5") or a Go duration ("10s", "1500ms") from 0 to 3600s.';
+  const DURATION = 'expected seconds ("10", "2.5") or a Go duration ("10s", "1500ms", ".5s") from 0 to 3600s.';
+  const PATH = "expected a URL path starting with '/' of letters, digits and -._~!$&'()*+,;=:@/, but";
   it.each<[string, DrainOptions, string]>([
     ['a negative variable', { env: { GRPC_DRAIN_TIMEOUT_SECONDS: '-1' } }, `GRPC_DRAIN_TIMEOUT_SECONDS="-1": ${DURATION}`],
     ['a non-numeric variable', { env: { GRPC_DRAIN_CLEANUP_SECONDS: 'soon' } }, `GRPC_DRAIN_CLEANUP_SECONDS="soon": ${DURATION}`],
@@ -102,8 +109,14 @@ describe('rejections name the variable or option, the value and what is expected
     ['a port out of range', { env: { GRPC_DRAIN_HEALTH_PORT: '70000' } }, 'GRPC_DRAIN_HEALTH_PORT="70000": expected a whole port number from 0 to 65535 (0 picks a free port).'],
     ['a fractional port', { env: { GRPC_DRAIN_HEALTH_PORT: '80.5' } }, 'GRPC_DRAIN_HEALTH_PORT="80.5": expected a whole port number from 0 to 65535 (0 picks a free port).'],
     ['a negative port option', { env: {}, healthPort: -80 }, 'options.healthPort = -80: expected a whole port number from 0 to 65535 (0 picks a free port).'],
-    ['a path without /', { env: { GRPC_DRAIN_READY_PATH: 'ready' } }, `GRPC_DRAIN_READY_PATH="ready": expected a URL path starting with '/', without spaces, '?' or '#'.`],
-    ['a path with a query', { env: {}, livenessPath: '/live?full=1' }, `options.livenessPath = "/live?full=1": expected a URL path starting with '/', without spaces, '?' or '#'.`],
+    ['a duration just over the bound', { env: { GRPC_DRAIN_CLEANUP_SECONDS: '1h0m0.001s' } }, `GRPC_DRAIN_CLEANUP_SECONDS="1h0m0.001s": ${DURATION}`],
+    ['a path without /', { env: { GRPC_DRAIN_READY_PATH: 'ready' } }, `GRPC_DRAIN_READY_PATH="ready": ${PATH} it must start with '/' (the kubelet and the NLB send the path as written).`],
+    [
+      'a path with a query',
+      { env: {}, livenessPath: '/live?full=1' },
+      `options.livenessPath = "/live?full=1": ${PATH} '?' starts a query string: the kubelet requests only the part before it, so the probe and the health check would not hit the path the runtime serves.`,
+    ],
+    ['a non-ASCII path', { env: { GRPC_DRAIN_LIVE_PATH: '/lebendig-ü' } }, `GRPC_DRAIN_LIVE_PATH="/lebendig-ü": ${PATH} "ü" is not ASCII: the kubelet percent-encodes it, so the request path differs from the one the runtime serves.`],
     [
       'the same ready and live path',
       { env: { GRPC_DRAIN_READY_PATH: '/health', GRPC_DRAIN_LIVE_PATH: '/health' } },
