@@ -102,14 +102,23 @@ interface NodeEntry {
   readonly removal: Promise<void>;
 }
 
-/** Resets a socket (TCP RST), whatever state it is in. */
+/**
+ * Resets a socket (TCP RST) unless its write side is already ending; then it is destroyed.
+ *
+ * A socket we have ended (our `end()`, or `pipe()` passing a FIN on) may have a shutdown
+ * pending, and libuv refuses to reset such a socket: `uv_tcp_close_reset` returns UV_EINVAL
+ * without closing it ("mixing of uv_shutdown and uv_tcp_close_reset calls is not allowed",
+ * libuv docs, src/unix/tcp.c). Node 20 (`TCPWrap::Reset`, checked on v20.20.2) marks the
+ * handle closing all the same, so the socket never emits 'close', its descriptor stays open,
+ * and at exit the process spins for ever in `Environment::CleanupHandles` waiting for it:
+ * the `npx jest test/lab` hang of issue 12 (repro: `s.end(); s.resetAndDestroy()` in one tick).
+ * Its peer has already seen, or is about to see, our FIN, so closing it is what an RST would
+ * have told it.
+ */
 function reset(socket: net.Socket): void {
   if (socket.destroyed) return;
-  try {
-    socket.resetAndDestroy();
-  } catch {
-    socket.destroy();
-  }
+  if (socket.writableEnded) socket.destroy();
+  else socket.resetAndDestroy();
 }
 
 class NlbNode {
