@@ -22,7 +22,7 @@ export const USAGE = `usage: npm run lab -- [--scenario ${SCENARIO_NAMES.join('|
                       [--seed N] [--scale MS] [--nodes N] [--until exited|forgotten]
                       [--no-transparent-retries] [--json] [--svg DIR]
 
-  --scenario S        which configuration(s) to run                          default all
+  --scenario S        which configuration(s) to run: all, or NAME[,NAME...]  default all
   --restarts N        rolling restarts per scenario, back to back (1-100)    default ${LAB_DEFAULTS.restarts}
   --replicas N        pods of the Deployment (1-10)                          default ${LAB_DEFAULTS.replicas}
   --propagation S     the budget's propagation: derived's preStop sleep (1-3600)  default ${LAB_DEFAULTS.propagationSeconds}
@@ -116,9 +116,12 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     }
     if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) return error(`${flag} needs a value`);
     if (flag === '--scenario') {
-      if (value === 'all') scenarios = SCENARIO_NAMES;
-      else if ((SCENARIO_NAMES as readonly string[]).includes(value)) scenarios = [value as ScenarioName];
-      else return error(`--scenario must be one of ${[...SCENARIO_NAMES, 'all'].join(', ')}, got ${JSON.stringify(value)}`);
+      const names = value === 'all' ? SCENARIO_NAMES : value.split(',');
+      const unknown = names.filter((name) => !(SCENARIO_NAMES as readonly string[]).includes(name));
+      if (unknown.length > 0 || new Set(names).size !== names.length) {
+        return error(`--scenario must be all or a comma-separated list of ${SCENARIO_NAMES.join(', ')}, got ${JSON.stringify(value)}`);
+      }
+      scenarios = names as ScenarioName[];
     } else if (flag === '--svg') {
       svgDir = value;
     } else if (flag === '--until') {

@@ -12,6 +12,7 @@
  * - the clients' errors per budget second in the same window (every pod's, stacked by kind).
  */
 import type { Pod } from './pod';
+import { formatRange } from './ranges';
 import { failedTotal, scenarioJson, zoneName } from './report';
 import { nlbPropagationRange, type ScenarioRun } from './run-scenario';
 import type { ClientErrorKind, PodEventName, ViewLabel, ZoneTraceEvent } from './trace';
@@ -27,7 +28,7 @@ const VIEW_COLOURS: { readonly [L in ViewLabel]: string } = {
   unknown: '#f4f4f4',
   initial: '#c7e9c0',
   healthy: '#41ab5d',
-  'unhealthy-lag': '#fdd49e',
+  'unhealthy-lag': '#fee391',
   unhealthy: '#fd8d3c',
   draining: '#6baed6',
   'draining-unhealthy': '#9e9ac8',
@@ -38,7 +39,7 @@ const VIEW_NAMES: { readonly [L in ViewLabel]: string } = {
   unknown: 'not registered here yet',
   initial: 'initial (not yet healthy)',
   healthy: 'healthy: gets new connections',
-  'unhealthy-lag': 'judged unhealthy, still routed (lag)',
+  'unhealthy-lag': 'judged unhealthy, still routed',
   unhealthy: 'unhealthy: no new connections',
   draining: 'draining: no new connections',
   'draining-unhealthy': 'draining and unhealthy',
@@ -151,7 +152,7 @@ class Picture {
     const { scenario, options } = run;
     const nodes = options.nodes;
     const zoneRows = options.zones > 1 ? options.zones : 0;
-    const rowsTop = 100;
+    const rowsTop = 124;
     const rows = 2 + nodes + zoneRows;
     const histogramTop = rowsTop + rows * (ROW + GAP) + 26;
     const axisY = histogramTop + HISTOGRAM;
@@ -164,10 +165,12 @@ class Picture {
     const zones = options.zones > 1 ? ` over ${options.zones} zones${options.crossZone ? ' (cross-zone on)' : ''}` : '';
     this.text(10, 20, `${scenario.name}: termination of ${pod.name}${options.zones > 1 ? ` (zone ${zoneName(pod.zone)})` : ''}, budget seconds from its deletion`, 'font-size="15" font-weight="bold"');
     this.text(10, 38, scenario.summary, 'fill="#444444"');
+    const nlb = `NLB propagation ${formatRange(nlbPropagationRange(options))} s, unhealthy lag ${formatRange(options.unhealthyLag)} s, registration ${formatRange(options.registration)} s`;
+    this.text(10, 56, `whole run (${options.restarts} restart(s), ${options.replicas} replicas, ${nodes} NLB nodes${zones}, ${nlb}, 1 s = ${options.scaleMs} ms):`, 'fill="#444444"');
     this.text(
       10,
-      56,
-      `whole run (${options.restarts} restart(s), ${options.replicas} replicas, ${nodes} NLB nodes${zones}, 1 s = ${options.scaleMs} ms): ${r.rpcs} RPCs, ${failedTotal(r.failed)} failed, ${r.refused} refused, ${r.streamsReset} streams reset, ${r.streamsEnded} ended cleanly, ${r.sigkills} SIGKILLs; rollout complete ${r.rolloutCompleteSeconds} s, old pods gone ${r.oldPodsGoneSeconds} s (floor ${r.lowerBoundSeconds} s)`,
+      72,
+      `${r.rpcs} RPCs, ${failedTotal(r.failed)} failed, ${r.refused} refused, ${r.streamsReset} streams reset, ${r.streamsEnded} ended cleanly, ${r.sigkills} SIGKILLs; rollout complete ${r.rolloutCompleteSeconds} s, old pods gone ${r.oldPodsGoneSeconds} s (floor ${r.lowerBoundSeconds} s)`,
       'fill="#444444"',
     );
 
@@ -264,9 +267,9 @@ class Picture {
     lines.forEach(([t, colour, label], i) => {
       const x = this.x(t);
       this.out.push(`<line x1="${fmt(x)}" y1="${rowsTop - 4}" x2="${fmt(x)}" y2="${axisY}" stroke="${colour}" stroke-width="1.2"${i === 0 ? '' : ' stroke-dasharray="5,3"'}/>`);
-      // Staggered, so labels of lines close together do not overlap; right-aligned near the edge.
+      // Staggered over three rows, so labels of lines close together do not overlap; right-aligned near the edge.
       const nearEdge = x > WIDTH - RIGHT - 180;
-      this.text(nearEdge ? x - 3 : x + 3, rowsTop - 8 - (i % 2) * 13, label, `fill="${colour}" font-size="11"${nearEdge ? ' text-anchor="end"' : ''}`);
+      this.text(nearEdge ? x - 3 : x + 3, rowsTop - 8 - (i % 3) * 12, label, `fill="${colour}" font-size="11"${nearEdge ? ' text-anchor="end"' : ''}`);
     });
 
     this.histogram(histogramTop);

@@ -37,6 +37,7 @@ describe('lab arguments', () => {
     [['--scenario=naive'], { scenarios: ['naive'] }],
     [['--scenario', 'all'], { scenarios: ['derived', 'naive', 'seed', 'no-gate'] }],
     [['--scenario', 'no-gate'], { scenarios: ['no-gate'] }],
+    [['--scenario', 'seed,derived'], { scenarios: ['seed', 'derived'] }],
     [['--nlb-propagation', '60'], { options: { nlbPropagation: { minSeconds: 15, maxSeconds: 60 } } }],
     [['--nlb-propagation=10-90'], { options: { nlbPropagation: { minSeconds: 10, maxSeconds: 90 } } }],
     [['--unhealthy-lag', '0'], { options: { unhealthyLag: { minSeconds: 0, maxSeconds: 0 } } }],
@@ -60,7 +61,8 @@ describe('lab arguments', () => {
   });
 
   it.each<[string[], string]>([
-    [['--scenario', 'fast'], 'lab: --scenario must be one of derived, naive, seed, no-gate, all, got "fast" (see --help)'],
+    [['--scenario', 'fast'], 'lab: --scenario must be all or a comma-separated list of derived, naive, seed, no-gate, got "fast" (see --help)'],
+    [['--scenario', 'derived,derived'], 'lab: --scenario must be all or a comma-separated list of derived, naive, seed, no-gate, got "derived,derived" (see --help)'],
     [['--nlb-propagation', '60-20'], 'lab: --nlb-propagation must be S or MIN-MAX in seconds (MIN ≤ MAX ≤ 3600), got "60-20" (see --help)'],
     [['--unhealthy-lag', '700'], 'lab: --unhealthy-lag must be S or MIN-MAX in seconds (MIN ≤ MAX ≤ 600), got "700" (see --help)'],
     [['--registration', 'slow'], 'lab: --registration must be S or MIN-MAX in seconds (MIN ≤ MAX ≤ 3600), got "slow" (see --help)'],
