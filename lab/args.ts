@@ -19,7 +19,7 @@ export type ParseResult = { readonly ok: true; readonly command: LabCommand } | 
 export const USAGE = `usage: npm run lab -- [--scenario ${SCENARIO_NAMES.join('|')}|all] [--restarts N] [--replicas N]
                       [--propagation S] [--nlb-propagation S|MIN-MAX] [--unhealthy-lag S|MIN-MAX]
                       [--registration S|MIN-MAX] [--zones N] [--cross-zone] [--idle-timeout S] [--no-idle-clients]
-                      [--seed N] [--scale MS] [--nodes N] [--until exited|forgotten]
+                      [--seed N] [--scale MS] [--nodes N] [--until exited|forgotten] [--light-load]
                       [--no-transparent-retries] [--json] [--svg DIR]
 
   --scenario S        which configuration(s) to run: all, or NAME[,NAME...]  default all
@@ -41,6 +41,7 @@ export const USAGE = `usage: npm run lab -- [--scenario ${SCENARIO_NAMES.join('|
   --nodes N           NLB nodes (1-8)                                        default ${LAB_DEFAULTS.nodes}
   --until U           a rollout ends when its old pods have exited, or also
                       been forgotten by every NLB node                       default ${LAB_DEFAULTS.until}
+  --light-load        one client of each kind per node, at a fifth of the rate (a busy machine)
   --no-transparent-retries   grpc.enable_retries=0: also turn off gRPC's transparent retry
   --json              print one JSON object {machine, scenarios: {NAME: {...}}} and nothing else on stdout
   --svg DIR           write DIR/lab-NAME.svg per scenario`;
@@ -81,7 +82,7 @@ const RANGE_OPTIONS: { readonly [flag: string]: RangeOption } = {
 };
 
 const VALUE_FLAGS = new Set([...Object.keys(NUMBER_OPTIONS), ...Object.keys(RANGE_OPTIONS), '--scenario', '--svg', '--until']);
-const BOOLEAN_FLAGS = new Set(['--json', '--no-transparent-retries', '--cross-zone', '--no-idle-clients', '--help', '-h']);
+const BOOLEAN_FLAGS = new Set(['--json', '--no-transparent-retries', '--cross-zone', '--no-idle-clients', '--light-load', '--help', '-h']);
 
 export function parseArgs(argv: readonly string[]): ParseResult {
   const options: { -readonly [K in keyof LabOptions]: LabOptions[K] } = { ...LAB_DEFAULTS };
@@ -105,6 +106,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       else if (flag === '--no-transparent-retries') options.transparentRetries = false;
       else if (flag === '--cross-zone') options.crossZone = true;
       else if (flag === '--no-idle-clients') options.idleClients = false;
+      else if (flag === '--light-load') options.lightLoad = true;
       else help = true;
       continue;
     }

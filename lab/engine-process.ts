@@ -39,6 +39,18 @@ export interface EngineAddress {
   readonly healthPort: number;
 }
 
+/** Every engine process of this lab process still running: {@link killAllEngines} ends them. */
+const running = new Set<ChildProcess>();
+
+/**
+ * SIGKILLs every engine still running, synchronously: for a lab process that is itself being
+ * stopped (SIGTERM, Ctrl-C), so that no pod outlives the lab (children do not die with
+ * their parent).
+ */
+export function killAllEngines(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 export class EngineProcess {
   readonly exited: Promise<EngineExit>;
   /** Resolves once the process has exited and its stdout and stderr have closed: nothing of it is left. */
@@ -60,8 +72,10 @@ export class EngineProcess {
       env: { PATH: process.env.PATH ?? '', ...build.env, ...env, ENGINE_INSTANCE: instance },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    running.add(this.child);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
+        running.delete(this.child);
         this.exitState = { code, signal };
         resolve(this.exitState);
       });

@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, USAGE, type LabCommand } from './args';
 import { buildEngine } from './build';
-import type { EngineOutputSink } from './engine-process';
+import { killAllEngines, type EngineOutputSink } from './engine-process';
 import { formatDetails, formatTable, toJson } from './report';
 import { runScenario, type ScenarioRun } from './run-scenario';
 import { DrainBudgetError } from 'grpc-drain';
@@ -105,6 +105,17 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // Stopped from outside (Ctrl-C, a test's timeout): take the pods down too, then go.
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      killAllEngines();
+      process.stderr.write(`lab: ${signal}: stopped, every engine killed\n`);
+      process.exit(code);
+    });
+  }
   main(process.argv.slice(2)).then(
     // Exit at once: nothing of the run is left to wait for, and a stray handle must not hang the CLI.
     (code) => process.exit(code),

@@ -273,8 +273,9 @@ export class LoadGenerator {
     }
     const tallies = kind === 'unary' || kind === 'churn' ? [this.counts.byClient[kind], this.counts.total] : [this.counts.byClient[kind]];
     for (const t of tallies) t.rpcs += 1;
-    // Generous in wall-clock time: a deadline is a failure the load would cause, not the model.
-    const deadline = new Date(Date.now() + Math.max(this.options.scale.ms(30), 5_000));
+    // Generous in wall-clock time too: a deadline is a failure a starved lab process would
+    // cause, not the model.
+    const deadline = new Date(Date.now() + Math.max(this.options.scale.ms(30), 20_000));
     const done = new Promise<void>((resolve) => {
       client.Submit({ payload: 'task' }, failFast(), { deadline }, (error) => {
         if (error) {

@@ -88,6 +88,7 @@ export interface ConditionsJson {
   readonly idleClients: boolean;
   readonly transparentRetries: boolean;
   readonly until: 'exited' | 'forgotten';
+  readonly lightLoad: boolean;
 }
 
 export interface ScenarioJson {
@@ -238,6 +239,7 @@ export function scenarioJson(run: ScenarioRun): ScenarioJson {
       idleClients: options.idleClients,
       transparentRetries: options.transparentRetries,
       until: options.until,
+      lightLoad: options.lightLoad,
     },
     rpcs: run.load.total.rpcs,
     failed: { ...run.load.total.failed },

@@ -45,6 +45,8 @@ export interface LabOptions {
   readonly transparentRetries: boolean;
   /** What ends a rollout: the old pods exited, or also forgotten by every NLB node. */
   readonly until: 'exited' | 'forgotten';
+  /** One unary, stream and churn client per node at a fifth of the rate: for a machine busy with other work. */
+  readonly lightLoad: boolean;
 }
 
 /**
@@ -73,6 +75,7 @@ export const LAB_DEFAULTS: LabOptions = {
   nodes: 3,
   transparentRetries: true,
   until: 'forgotten',
+  lightLoad: false,
 };
 
 /** The NLB's propagation range in effect: `--nlb-propagation`, else `[P/4, P)` of the budget's. */
@@ -100,6 +103,13 @@ export const LOAD_PROFILE = {
   warmUpSeconds: 5,
   coolDownSeconds: 5,
 } as const;
+
+/**
+ * `lightLoad`: the same kinds of client, fewer and slower (20 unary calls/s and 2 fresh
+ * connections/s per node), so that a lab process sharing its cores with other work keeps up
+ * with its own clients and proxies.
+ */
+export const LIGHT_LOAD = { unaryClientsPerNode: 1, streamClientsPerNode: 1, unaryIntervalMs: 50, churnIntervalMs: 500 } as const;
 
 /** The idle clients' rhythm for an idle timeout: a silence 5 s past it, keepalives at half and twice it. */
 export function idleLoad(idleTimeoutSeconds: number): IdleLoad {
@@ -237,16 +247,17 @@ export async function runScenario(scenario: Scenario, options: LabOptions, build
     scale,
     trace,
   });
+  const light = options.lightLoad ? LIGHT_LOAD : undefined;
   // Started ahead: a new pod's process already listens when the controller creates the pod.
   const pool = new EnginePool(build, engineEnv(scenario, scale), Math.min(options.replicas, 4), (ordinal) => `${scenario.name}-${ordinal}`, sink);
   const deployment = new Deployment({ replicas: options.replicas, zones: options.zones, seed: options.seed, scenario, nlb, pool, scale, trace, until: options.until });
   const load = new LoadGenerator({
     ports: nlb.ports,
-    unaryClientsPerNode: LOAD_PROFILE.unaryClientsPerNode,
-    streamClientsPerNode: LOAD_PROFILE.streamClientsPerNode,
-    unaryIntervalMs: LOAD_PROFILE.unaryIntervalMs,
+    unaryClientsPerNode: light?.unaryClientsPerNode ?? LOAD_PROFILE.unaryClientsPerNode,
+    streamClientsPerNode: light?.streamClientsPerNode ?? LOAD_PROFILE.streamClientsPerNode,
+    unaryIntervalMs: light?.unaryIntervalMs ?? LOAD_PROFILE.unaryIntervalMs,
     churnClients: options.nodes,
-    churnIntervalMs: LOAD_PROFILE.churnIntervalMs,
+    churnIntervalMs: light?.churnIntervalMs ?? LOAD_PROFILE.churnIntervalMs,
     dns: () => nlb.dnsAnswer(),
     dnsTtlSeconds: LOAD_PROFILE.dnsTtlSeconds,
     idle: options.idleClients ? idleLoad(options.idleTimeoutSeconds) : undefined,

@@ -29,6 +29,7 @@ describe('lab arguments', () => {
       nodes: 3,
       transparentRetries: true,
       until: 'forgotten',
+      lightLoad: false,
     });
   });
 
@@ -47,6 +48,7 @@ describe('lab arguments', () => {
     [['--zones', '2', '--replicas', '2', '--cross-zone'], { options: { zones: 2, replicas: 2, crossZone: true } }],
     [['--idle-timeout', '60', '--no-idle-clients'], { options: { idleTimeoutSeconds: 60, idleClients: false } }],
     [['--until', 'exited'], { options: { until: 'exited' } }],
+    [['--light-load'], { options: { lightLoad: true } }],
     [['--restarts', '5', '--replicas', '4'], { options: { restarts: 5, replicas: 4 } }],
     [['--propagation', '45', '--seed=7', '--scale', '20', '--nodes', '2'], { options: { propagationSeconds: 45, seed: 7, scaleMs: 20, nodes: 2 } }],
     [['--propagation', '12.5'], { options: { propagationSeconds: 12.5 } }],

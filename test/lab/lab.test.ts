@@ -1,8 +1,9 @@
 /**
  * The rollout lab's short variant in `npm test`: `derived` and `naive`, one rolling restart
- * of 2 replicas each, real engine processes, real clients, the NLB model; registration 10 s,
- * no idle clients, and each rollout ends when its old pods have exited (nothing the clients
- * see happens after that). `npm run lab` is the full measurement.
+ * of 2 replicas each behind 2 NLB nodes, real engine processes, real clients (the light load:
+ * one of each kind per node), the NLB model; registration 10 s, no idle clients, and each
+ * rollout ends when its old pods have exited (nothing the clients see happens after that).
+ * `npm run lab` is the full measurement.
  *
  * It asserts only what holds however loaded the machine is (issue 12): `derived` drops
  * nothing and `naive` does, the ground truth is ordered as the model orders it, and no
@@ -34,7 +35,7 @@ const why = (r: ScenarioRun): string =>
 
 beforeAll(async () => {
   lagMs = await measureTimerLagMs(100);
-  options = { ...LAB_DEFAULTS, replicas: 2, registration: fixedRange(10), idleClients: false, until: 'exited', scaleMs: scaleForTimerLag(lagMs, 25, 100) };
+  options = { ...LAB_DEFAULTS, replicas: 2, nodes: 2, lightLoad: true, registration: fixedRange(10), idleClients: false, until: 'exited', scaleMs: scaleForTimerLag(lagMs, 25, 100) };
   ({ runs } = await runLab({ scenarios: ['derived', 'naive'], options, json: false, svgDir: undefined, help: false }));
 }, 180_000);
 
@@ -43,8 +44,8 @@ describe('one rolling restart under load, at any machine load', () => {
     const derived = json('derived');
     expect({ failed: derived.failed, refused: derived.refused, streamsReset: derived.streamsReset }).toEqual({ failed: {}, refused: 0, streamsReset: 0 });
     // The load was real: calls went out, fresh connections were opened, and the drain hung streams up, which reconnected.
-    expect(derived.clients.unary.rpcs).toBeGreaterThan(50);
-    expect(derived.clients.churn.rpcs).toBeGreaterThan(5);
+    expect(derived.clients.unary.rpcs).toBeGreaterThan(20);
+    expect(derived.clients.churn.rpcs).toBeGreaterThan(2);
     expect(derived.streamsEnded).toBeGreaterThan(0);
     expect(derived.clients.unary.ok + derived.clients.churn.ok).toBe(derived.rpcs);
   });

@@ -228,6 +228,7 @@ describe('--json', () => {
       idleClients: true,
       transparentRetries: true,
       until: 'forgotten',
+      lightLoad: false,
     });
     expect(toJson([fakeRun()], 3).machine).toEqual({ timerLagP99Ms: 3 });
   });
