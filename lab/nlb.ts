@@ -13,7 +13,7 @@
  * - Registration: a registration reaches each node after `--registration` (LBC #1834: 90–180 s
  *   for ip targets, plus the health checks; NLB guide: "It can take a few minutes for the
  *   registration process to complete and health checks to start"). The initial replicas of
- *   a service that has been up for a while are already registered: no delay for them.
+ *   a service that has been up for a while are already registered and healthy.
  * - Health checks: each node checks each target it knows, every interval, with the timeout
  *   and thresholds of the target group (NLB guide, target-group health checks), on the
  *   readiness path (HTTP) or by opening a connection to the traffic port (TCP, the LBC's
@@ -196,7 +196,7 @@ function reset(socket: net.Socket): void {
   else socket.resetAndDestroy();
 }
 
-type Change = 'register' | 'deregister' | 'remove';
+type Change = 'register' | 'register-healthy' | 'deregister' | 'remove';
 
 class NlbNode {
   private readonly server: net.Server;
@@ -302,10 +302,11 @@ class NlbNode {
     const { view, truth } = entry;
     const now = this.options.trace.now();
     let changed = false;
-    if (change === 'register') {
-      changed = view.register();
+    if (change === 'register' || change === 'register-healthy') {
+      changed = change === 'register' ? view.register() : view.registerHealthy();
       if (changed) {
         truth.registeredAt = now;
+        if (view.acceptsNewConnections) truth.routedAt = now;
         this.startHealthChecks(entry);
       }
     } else if (change === 'deregister') {
@@ -621,9 +622,12 @@ export class Nlb {
     return drawMs(range, this.options.seed, `${kind}/${target.ordinal}/${node}`, (s) => this.options.scale.ms(s));
   }
 
-  /** RegisterTargets: the target reaches each node after its own delay (none for the initial replicas). */
+  /**
+   * RegisterTargets: the target reaches each node after its own delay. The initial replicas,
+   * a service that has been up for a while, are registered and healthy on every node at once.
+   */
   register(target: LabTarget, initial: boolean): void {
-    this.nodeList.forEach((node, i) => void node.schedule(target, initial ? 0 : this.delay(this.options.registration, 'register', target, i), 'register'));
+    this.nodeList.forEach((node, i) => void (initial ? node.schedule(target, 0, 'register-healthy') : node.schedule(target, this.delay(this.options.registration, 'register', target, i), 'register')));
   }
 
   /**

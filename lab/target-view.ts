@@ -148,6 +148,19 @@ export class TargetView {
   }
 
   /**
+   * A target of a service that has been up for a while: registered and healthy already
+   * (its checks go on as usual). @returns whether anything changed
+   */
+  registerHealthy(): boolean {
+    if (this.registrationState !== 'pending') return false;
+    this.registrationState = 'registered';
+    this.healthState = 'healthy';
+    this.routed = true;
+    this.successesInARow = this.thresholds.healthyThreshold;
+    return true;
+  }
+
+  /**
    * The unhealthy lag has passed: the node stops routing to the target, if its verdict is
    * still unhealthy. @returns whether routing stopped now
    */

@@ -44,14 +44,25 @@ export async function measureTimerLagMs(samples = 60): Promise<number> {
   return Math.round((late[Math.min(late.length - 1, Math.floor(late.length * 0.99))] as number) * 10) / 10;
 }
 
+/** What the machine looks like when a run starts. */
+export interface MachineLoad {
+  /** p99 timer lag of this process ({@link measureTimerLagMs}). */
+  readonly lagMs: number;
+  /** The 1-minute load average per CPU (`os.loadavg()[0] / os.cpus().length`). */
+  readonly loadPerCpu: number;
+}
+
 /**
- * Wall-clock milliseconds per budget second for a measured timer lag: 1.5 × the lag, at
- * least `minimum`, at most `maximum` (which bounds the run's wall time). A timer that is as
- * late as the p99 then lands within two thirds of a budget second, well inside the model's
- * shortest margins (a health check's 5 s timeout, the drain's 10 s). Calibrated on 2 cores
- * at a load average of 9 (p99 lag 50–67 ms): 25 ms per budget second let `derived`'s drain
- * overrun its grace period, 60 and 120 ms ran clean.
+ * Wall-clock milliseconds per budget second for a machine: at least `minimum`, at most
+ * `maximum` (which bounds the run's wall time), and the larger of 1.5 × the timer lag and
+ * `minimum` × the load average per CPU. The timer lag alone misses a saturated machine (a
+ * process that mostly sleeps is woken promptly by the scheduler, and is then starved of CPU
+ * by the busy ones); the load average shows how many runnable processes share each core with
+ * the lab and its engines. Measured on 2 cores with three busy loops beside the team's work:
+ * at 25 ms per budget second `derived`'s engines overran the grace period while the timer lag
+ * read 6 ms.
  */
-export function scaleForTimerLag(lagMs: number, minimum: number, maximum: number): number {
-  return Math.min(maximum, Math.max(minimum, Math.ceil(lagMs * 1.5)));
+export function scaleForMachine(machine: MachineLoad, minimum: number, maximum: number): number {
+  const wanted = Math.max(Math.ceil(machine.lagMs * 1.5), Math.ceil(minimum * machine.loadPerCpu));
+  return Math.min(maximum, Math.max(minimum, wanted));
 }

@@ -7,10 +7,10 @@
  *
  * It asserts only what holds however loaded the machine is (issue 12): `derived` drops
  * nothing and `naive` does, the ground truth is ordered as the model orders it, and no
- * rollout beats its physical floor. Speed is not asserted. Time is scaled from the timer lag
- * measured first: a busy machine gets longer budget seconds, so the model's shortest
- * durations (a health check's 5 s timeout, the drain's round trips between processes) stay
- * long against its delays. The run takes 4–25 s of wall time.
+ * rollout beats its physical floor. Speed is not asserted. Time is scaled from the machine
+ * measured first (timer lag and load average, `scaleForMachine`): a busy machine gets longer
+ * budget seconds, so the model's shortest durations (a health check's 5 s timeout, the
+ * drain's round trips between processes) stay long against its delays. 3–20 s of wall time.
  */
 import { runLab } from '../../lab/index';
 import { fixedRange } from '../../lab/ranges';
@@ -18,11 +18,13 @@ import { failedTotal, scenarioJson, type ScenarioJson } from '../../lab/report';
 import { LAB_DEFAULTS, type LabOptions, type ScenarioRun } from '../../lab/run-scenario';
 import type { ScenarioName } from '../../lab/scenarios';
 import { renderSvg } from '../../lab/svg';
-import { measureTimerLagMs, scaleForTimerLag } from '../../lab/time-scale';
+import { cpus, loadavg } from 'node:os';
+import { measureTimerLagMs, scaleForMachine } from '../../lab/time-scale';
 
 let options: LabOptions;
 let runs: ScenarioRun[] = [];
 let lagMs = 0;
+let loadPerCpu = 0;
 const run = (name: ScenarioName): ScenarioRun => {
   const found = runs.find((r) => r.scenario.name === name);
   if (!found) throw new Error(`no ${name} run`);
@@ -31,11 +33,12 @@ const run = (name: ScenarioName): ScenarioRun => {
 const json = (name: ScenarioName): ScenarioJson => scenarioJson(run(name));
 /** Everything the counts hold besides the numbers, for a failure message worth reading. */
 const why = (r: ScenarioRun): string =>
-  JSON.stringify({ lagMs, scaleMs: options.scaleMs, result: { ...scenarioJson(r), rollouts: undefined }, failed: r.load.total.failedDetails, resets: r.load.streamResetDetails });
+  JSON.stringify({ lagMs, loadPerCpu, scaleMs: options.scaleMs, result: { ...scenarioJson(r), rollouts: undefined }, failed: r.load.total.failedDetails, resets: r.load.streamResetDetails });
 
 beforeAll(async () => {
   lagMs = await measureTimerLagMs(100);
-  options = { ...LAB_DEFAULTS, replicas: 2, nodes: 2, lightLoad: true, registration: fixedRange(10), idleClients: false, until: 'exited', scaleMs: scaleForTimerLag(lagMs, 25, 100) };
+  loadPerCpu = (loadavg()[0] as number) / cpus().length;
+  options = { ...LAB_DEFAULTS, replicas: 2, nodes: 2, lightLoad: true, registration: fixedRange(10), idleClients: false, until: 'exited', scaleMs: scaleForMachine({ lagMs, loadPerCpu }, 25, 80) };
   ({ runs } = await runLab({ scenarios: ['derived', 'naive'], options, json: false, svgDir: undefined, help: false }));
 }, 180_000);
 

@@ -15,7 +15,7 @@ import { drawMs, fixedRange, formatRange, parseRange } from '../../lab/ranges';
 import { toJson } from '../../lab/report';
 import { LAB_DEFAULTS, lowerBoundSeconds, type LowerBoundInput, type ScenarioRun } from '../../lab/run-scenario';
 import { derivedScenario, naiveScenario, noGateScenario, scenario, seedScenario } from '../../lab/scenarios';
-import { scaleForTimerLag } from '../../lab/time-scale';
+import { scaleForMachine } from '../../lab/time-scale';
 import { Trace } from '../../lab/trace';
 
 describe('kubelet schedule (budget seconds after the deletion)', () => {
@@ -307,14 +307,17 @@ describe('scheduler and ReplicaSet controller', () => {
   });
 });
 
-describe('time scale from the timer lag', () => {
-  it.each<[number, number]>([
-    [0.5, 25],
-    [4, 25],
-    [20, 30],
-    [60, 90],
-    [500, 100],
-  ])('a p99 lag of %p ms → %p ms per budget second', (lag, scale) => {
-    expect(scaleForTimerLag(lag, 25, 100)).toBe(scale);
+describe('time scale from the machine', () => {
+  it.each<[number, number, number]>([
+    [0.5, 0.3, 25],
+    [4, 1, 25],
+    [20, 0.5, 30],
+    [60, 1, 90],
+    // Saturated, though a sleeping process is woken promptly: the load average decides.
+    [6, 1.5, 38],
+    [6, 5, 100],
+    [500, 0, 100],
+  ])('a p99 lag of %p ms at a load of %p per CPU → %p ms per budget second', (lagMs, loadPerCpu, scale) => {
+    expect(scaleForMachine({ lagMs, loadPerCpu }, 25, 100)).toBe(scale);
   });
 });
