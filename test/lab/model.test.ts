@@ -96,8 +96,9 @@ describe('scenarios', () => {
   });
 
   it('no-gate is the plan without the readiness gate: minReadySeconds instead', () => {
+    // registration (120 s, the budget's default) + healthy threshold × interval (2 × 5 s)
     const noGate = noGateScenario(20);
-    expect(noGate.rollout).toEqual({ maxSurge: '25%', maxUnavailable: 0, minReadySeconds: 30, readinessGate: false });
+    expect(noGate.rollout).toEqual({ maxSurge: '25%', maxUnavailable: 0, minReadySeconds: 130, readinessGate: false });
     expect({ pod: noGate.pod, healthCheck: noGate.healthCheck, targetGroup: noGate.targetGroup }).toEqual({ pod: derivedScenario(20).pod, healthCheck: derivedScenario(20).healthCheck, targetGroup: derivedScenario(20).targetGroup });
   });
 
