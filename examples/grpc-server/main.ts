@@ -15,9 +15,12 @@
  *                           (the naive server: its streams hold the graceful stop open)
  *   ENGINE_CLEANUP_MS       time the example cleanup hook takes           default 0
  *
- * Every lifecycle event is one JSON line on stdout (`event`: grpc-listening, health-listening,
- * sigterm, ready-503, streams-ended, drain-complete | force-shutdown, cleanup-complete,
- * health-closed, exit, …), so a harness can follow each replica.
+ * Every lifecycle event is one JSON line on stdout (`event`: health-listening, grpc-listening,
+ * ready-200, engine-started, sigterm, ready-503, streams-ended, late-connection,
+ * drain-complete | force-shutdown, cleanup-complete, health-closed, propagation, exit, …), so
+ * a harness can follow each replica; `propagation` is the termination report that
+ * `grpc-drain propagation` reads. GRPC_DRAIN_PRESTOP_SECONDS dates the deletion and
+ * GRPC_DRAIN_LATE_CONNECTIONS (serve | goaway | refuse) says what connections after SIGTERM get.
  */
 import * as path from 'node:path';
 import { hostname } from 'node:os';
@@ -72,8 +75,16 @@ async function main(): Promise<void> {
   const trackStreams = process.env.ENGINE_TRACK_STREAMS !== 'false';
 
   const server = new grpc.Server();
-  // Before addService, so the drain counts every call; not ready until the gRPC port is bound.
-  const drain = createDrain(server, { initiallyReady: false, healthHost: process.env.HEALTH_HOST || undefined });
+  // Before addService, so the drain counts every call. The runtime owns the gRPC port: it dates
+  // every new connection (the propagation report at exit) and answers /ready 200 only once
+  // the port is bound.
+  const drain = createDrain(server, {
+    healthHost: process.env.HEALTH_HOST || undefined,
+    grpcPort,
+    grpcHost,
+    credentials: grpc.ServerCredentials.createInsecure(),
+    podName: instance,
+  });
 
   let nextTask = 0;
   const taskId = (): string => `${instance}-${(nextTask += 1)}`;
@@ -108,13 +119,9 @@ async function main(): Promise<void> {
     });
   });
 
-  await drain.listen();
-  const boundPort = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${grpcHost}:${grpcPort}`, grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port)));
-  });
-  drain.setReady(true);
-  log('grpc-listening', `engine ${instance} serving gRPC on ${grpcHost}:${boundPort}`, {
-    port: boundPort,
+  await drain.listen(); // health, then gRPC (the runtime logs health-listening, grpc-listening)
+  log('engine-started', `engine ${instance} serving gRPC on ${grpcHost}:${drain.grpcAddress?.port}`, {
+    port: drain.grpcAddress?.port ?? grpcPort,
     instance,
     trackStreams,
     startupMs: Math.round(process.uptime() * 1000),
