@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { runDoctor, DOCTOR_FORMATS, type DoctorFlags } from './doctor-command';
 import { EXIT, UsageError, type CliIo } from './io';
 import { runPlan, type PlanFlags } from './plan-command';
+import { PROPAGATION_HELP, PROPAGATION_OUTPUTS, runPropagation, type PropagationFlags } from './propagation-command';
 
 /** The package version, read from package.json next to src/ and lib/ (`undefined` if it cannot be read). */
 function packageVersion(): string | undefined {
@@ -117,6 +118,19 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .addHelpText('after', PLAN_HELP)
     .action((flags: PlanFlags) => {
       setExitCode(runPlan(flags, io));
+    });
+
+  program
+    .command('propagation')
+    .summary("turn the runtime's termination reports into the propagation to budget")
+    .description("Read the runtime's termination reports (kubectl logs, a log export, the lab) and recommend the propagation budget.")
+    .argument('[files...]', 'log files; - reads stdin')
+    .addOption(new Option('-o, --output <format>', 'output format').choices([...PROPAGATION_OUTPUTS]).default('text'))
+    .option('--json', 'same as --output json')
+    .option('--margin <duration>', 'added to the largest observed value before rounding up (default: 5s)')
+    .addHelpText('after', PROPAGATION_HELP)
+    .action(async (files: string[], flags: PropagationFlags) => {
+      setExitCode(await runPropagation(files, flags, io));
     });
   return program;
 }

@@ -63,8 +63,16 @@ export class TcpProxy {
   private readonly sockets = new Set<net.Socket>();
   private next = 0;
 
-  /** @param targets ports on 127.0.0.1, taken in turn; @param record keep the frames */
-  constructor(private readonly targets: readonly number[], private readonly record = false) {
+  /**
+   * @param targets ports on 127.0.0.1
+   * @param record keep the frames
+   * @param pick which target a new connection goes to; @default round robin
+   */
+  constructor(
+    private readonly targets: readonly number[],
+    private readonly record = false,
+    private readonly pick: (connection: number, targets: number) => number = (connection, targets) => connection % targets,
+  ) {
     this.server = net.createServer((client) => this.accept(client));
   }
 
@@ -73,7 +81,7 @@ export class TcpProxy {
   }
 
   private accept(client: net.Socket): void {
-    const target = this.next % this.targets.length;
+    const target = this.pick(this.next, this.targets.length);
     this.next += 1;
     const upstream = net.connect({ host: '127.0.0.1', port: this.targets[target] as number });
     this.sockets.add(client).add(upstream);
