@@ -106,12 +106,11 @@ export class ConnectionTap extends Duplex {
 
   private async runGoAway(waitMs: number): Promise<GoAwayOutcome> {
     const ready = (): boolean => this.socketClosed || this.protocolState === 'opaque' || (this.serverPrefaceSent && this.clientSettingsAcked);
-    if (!(await this.until(ready, waitMs)) && this.protocolState !== 'h2c') {
-      // Nothing (or no preface) from the client within the wait: nothing to tell it in frames.
-      return this.socketClosed ? 'closed' : 'opaque';
-    }
+    await this.until(ready, waitMs);
     if (this.socketClosed) return 'closed';
-    if (this.protocolState === 'opaque' || !this.serverPrefaceSent) return 'opaque';
+    if (this.protocolState === 'opaque') return 'opaque';
+    // A client that has not even sent its preface has no stream to lose: nothing to tell it.
+    if (this.protocolState === 'unknown' || !this.serverPrefaceSent) return 'timeout';
     this.pingOutstanding = true;
     this.send(Buffer.concat([goawayFrame(MAX_STREAM_ID), pingFrame(DRAIN_PING_DATA)]));
     const acked = await this.until(() => this.socketClosed || !this.pingOutstanding, waitMs);

@@ -5,13 +5,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as http from 'node:http';
-import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { Registry, Counter } from 'prom-client';
-import { createDrain, type Drain, type DrainOptions } from 'grpc-drain/runtime';
-import { loadClient } from './child-server';
-
-const Fixture = loadClient(path.join(__dirname, 'fixtures', 'drain-fixture.proto'), 'fixture.Fixture');
+import type { Drain, DrainOptions } from 'grpc-drain/runtime';
+import { fixtureClient, slowCall, startOwnedServer, type FixtureClient } from './owned-server';
 
 function get(port: number, urlPath: string): Promise<{ status: number | undefined; type: string | undefined; body: string }> {
   return new Promise((resolve, reject) => {
@@ -42,32 +39,11 @@ function check(text: string): { status: number | null; output: string } {
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-async function started(extra: Partial<DrainOptions>): Promise<{ server: grpc.Server; drain: Drain; client: grpc.Client }> {
-  const server = new grpc.Server();
-  const drain = createDrain(server, {
-    env: {},
-    preStopSeconds: 0,
-    drainTimeoutSeconds: 1,
-    cleanupSeconds: 1,
-    exit: false,
-    handleSignals: false,
-    logger: false,
-    healthPort: 0,
-    healthHost: '127.0.0.1',
-    grpcPort: 0,
-    grpcHost: '127.0.0.1',
-    credentials: grpc.ServerCredentials.createInsecure(),
-    ...extra,
-  });
-  server.addService(Fixture.service, {
-    Slow(_call: grpc.ServerUnaryCall<object, object>, callback: grpc.sendUnaryData<object>) {
-      callback(null, { waitedMs: 0 });
-    },
-  });
-  await drain.listen();
-  const client = new Fixture(`127.0.0.1:${drain.grpcAddress!.port}`, grpc.credentials.createInsecure());
-  await new Promise((resolve, reject) => (client as unknown as { Slow: (r: object, cb: (e: Error | null) => void) => void }).Slow({}, (e) => (e ? reject(e) : resolve(undefined))));
-  return { server, drain, client };
+async function started(extra: Partial<DrainOptions>): Promise<{ drain: Drain; client: FixtureClient }> {
+  const { drain, port } = await startOwnedServer(extra);
+  const client = fixtureClient(port);
+  expect(await slowCall(client, 0)).toBe(0);
+  return { drain, client };
 }
 
 describe('the runtime’s own text exposition', () => {
@@ -147,8 +123,8 @@ describe('during the shutdown', () => {
     run.client.close();
     const shutdown = run.drain.shutdown();
     await cleanup;
-    const late = new Fixture(`127.0.0.1:${run.drain.grpcAddress!.port}`, grpc.credentials.createInsecure(), { 'grpc.enable_retries': 0 });
-    const code = await new Promise<number>((resolve) => (late as unknown as { Slow: (r: object, cb: (e: grpc.ServiceError | null) => void) => void }).Slow({}, (e) => resolve(e ? e.code : 0)));
+    const late = fixtureClient(run.drain.grpcAddress!.port, { 'grpc.enable_retries': 0 });
+    const code = await slowCall(late, 0);
     late.close();
     const page = await get(run.drain.healthAddress!.port, '/metrics');
     release();

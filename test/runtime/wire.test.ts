@@ -5,32 +5,22 @@
  * its own. One shutdown in `beforeAll`, held in the drain by a slow call and in the cleanup by
  * a hook, so that a connection arrives in each phase.
  */
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
-import { createDrain, type Drain, type DrainLogEntry, type ShutdownOutcome } from 'grpc-drain/runtime';
-import { loadClient } from './child-server';
+import type { Drain, DrainLogEntry, ShutdownOutcome } from 'grpc-drain/runtime';
+import { fixtureClient, slowCall, startOwnedServer, type FixtureClient } from './owned-server';
 import { goaway, TcpProxy, TYPE, type RecordedConnection, type WireFrame } from './tcp-proxy';
-
-const Fixture = loadClient(path.join(__dirname, 'fixtures', 'drain-fixture.proto'), 'fixture.Fixture');
-type FixtureClient = grpc.Client & { Slow: (req: { delayMs: number }, cb: (e: grpc.ServiceError | null, r?: { waitedMs: number }) => void) => void };
 
 const MAX_STREAM_ID = 2 ** 31 - 1;
 const PING_ACK = 0x1;
 /** The slow call that keeps the drain open while a late connection arrives. */
 const HOLD_MS = 1500;
 
-function slow(client: FixtureClient, delayMs: number): Promise<{ code: number; at: number }> {
-  return new Promise((resolve) => client.Slow({ delayMs }, (error) => resolve({ code: error ? error.code : 0, at: performance.now() })));
-}
-
-function newClient(port: number, options: grpc.ChannelOptions = {}): FixtureClient {
-  return new Fixture(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), options) as unknown as FixtureClient;
-}
+const slow = async (client: FixtureClient, delayMs: number): Promise<{ code: number }> => ({ code: await slowCall(client, delayMs) });
+const newClient = (port: number): FixtureClient => fixtureClient(port);
 
 const goaways = (frames: readonly WireFrame[]): WireFrame[] => frames.filter((f) => f.type === TYPE.GOAWAY);
 
-let server: grpc.Server;
 let drain: Drain;
 let proxy: TcpProxy;
 const clients: grpc.Client[] = [];
@@ -49,35 +39,15 @@ let run: {
 };
 
 beforeAll(async () => {
-  server = new grpc.Server();
   let releaseCleanup: () => void = () => undefined;
   const cleanupHeld = new Promise<void>((resolve) => (releaseCleanup = resolve));
   let drainOver: () => void = () => undefined;
   const cleanupStarted = new Promise<void>((resolve) => (drainOver = resolve));
-  drain = createDrain(server, {
-    env: {},
-    preStopSeconds: 0,
-    drainTimeoutSeconds: 3,
-    cleanupSeconds: 10,
-    exit: false,
-    handleSignals: false,
-    healthPort: 0,
-    healthHost: '127.0.0.1',
-    grpcPort: 0,
-    grpcHost: '127.0.0.1',
-    credentials: grpc.ServerCredentials.createInsecure(),
-    logger: (e) => entries.push(e),
-  });
-  server.addService(Fixture.service, {
-    Slow(call: grpc.ServerUnaryCall<{ delayMs: number }, object>, callback: grpc.sendUnaryData<object>) {
-      setTimeout(() => callback(null, { waitedMs: call.request.delayMs }), call.request.delayMs);
-    },
-  });
+  ({ drain } = await startOwnedServer({ drainTimeoutSeconds: 3, cleanupSeconds: 10, logger: (e) => entries.push(e) }));
   drain.onShutdown(async () => {
     drainOver();
     await cleanupHeld;
   });
-  await drain.listen();
   proxy = new TcpProxy([drain.grpcAddress!.port], true);
   const port = await proxy.listen();
 
