@@ -12,7 +12,9 @@
  *   ENGINE_SUBMIT_DELAY_MS  time Submit takes before it answers           default 0
  *   ENGINE_TICK_MS          interval between tasks on a Subscribe stream  default 1000
  *   ENGINE_TRACK_STREAMS    "false" leaves Subscribe streams untracked    default true
- *                           (the naive server: its streams hold the graceful stop open)
+ *                           (the naive server: its streams hold the graceful stop open, and it
+ *                           binds gRPC itself, as a plain grpc-js server: no measurement, the
+ *                           listener closes at SIGTERM, one GOAWAY)
  *   ENGINE_CLEANUP_MS       time the example cleanup hook takes           default 0
  *
  * Every lifecycle event is one JSON line on stdout (`event`: health-listening, grpc-listening,
@@ -78,12 +80,14 @@ async function main(): Promise<void> {
   // Before addService, so the drain counts every call. The runtime owns the gRPC port: it dates
   // every new connection (the propagation report at exit) and answers /ready 200 only once
   // the port is bound.
+  // The naive server (ENGINE_TRACK_STREAMS=false) stays a plain grpc-js server at SIGTERM too:
+  // it binds the port itself, so tryShutdown closes the listener (late connections refused)
+  // and sends its single GOAWAY; it measures nothing.
+  const ownListener = trackStreams;
   const drain = createDrain(server, {
     healthHost: process.env.HEALTH_HOST || undefined,
-    grpcPort,
-    grpcHost,
-    credentials: grpc.ServerCredentials.createInsecure(),
     podName: instance,
+    ...(ownListener ? { grpcPort, grpcHost, credentials: grpc.ServerCredentials.createInsecure() } : { initiallyReady: false }),
   });
 
   let nextTask = 0;
@@ -119,9 +123,17 @@ async function main(): Promise<void> {
     });
   });
 
-  await drain.listen(); // health, then gRPC (the runtime logs health-listening, grpc-listening)
-  log('engine-started', `engine ${instance} serving gRPC on ${grpcHost}:${drain.grpcAddress?.port}`, {
-    port: drain.grpcAddress?.port ?? grpcPort,
+  await drain.listen(); // health, then (owned) gRPC: the runtime logs health-listening, grpc-listening
+  let port = drain.grpcAddress?.port;
+  if (!ownListener) {
+    port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(`${grpcHost}:${grpcPort}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
+    });
+    drain.setReady(true);
+    log('grpc-listening', `gRPC on ${grpcHost}:${port}, bound by the server (not owned by the runtime)`, { address: grpcHost, port });
+  }
+  log('engine-started', `engine ${instance} serving gRPC on ${grpcHost}:${port}`, {
+    port: port ?? grpcPort,
     instance,
     trackStreams,
     startupMs: Math.round(process.uptime() * 1000),
