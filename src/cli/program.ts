@@ -4,6 +4,7 @@ import { runDoctor } from './doctor-command';
 import { EXIT, UsageError, type CliIo } from './io';
 import { runPlan } from './plan-command';
 import { stripUnknownFlags } from './unknown-flags';
+import { PROPAGATION_HELP, PROPAGATION_OUTPUTS, runPropagation } from './propagation-command';
 
 /** The package version, read from package.json next to src/ and lib/ (`undefined` if it cannot be read). */
 function packageVersion(): string | undefined {
@@ -102,6 +103,19 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .addHelpText('after', PLAN_HELP)
     .action((_flags: unknown, command: Command) => {
       setExitCode(runPlan(command, io));
+    });
+
+  program
+    .command('propagation')
+    .summary("turn the runtime's termination reports into the propagation to budget")
+    .description("Read the runtime's termination reports (kubectl logs, a log export, the lab) and recommend the propagation budget.")
+    .argument('[files...]', 'log files; - reads stdin')
+    .option('-o, --output <format>', `output format: ${PROPAGATION_OUTPUTS.join(' (default) or ')}`)
+    .option('--json', 'same as -o json')
+    .option('--margin <duration>', 'added to the largest observed value before rounding up (default: 5s)')
+    .addHelpText('after', PROPAGATION_HELP)
+    .action(async (files: string[], _flags: unknown, command: Command) => {
+      setExitCode(await runPropagation(files, command, io));
     });
   return program;
 }

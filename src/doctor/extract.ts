@@ -14,6 +14,7 @@ import {
   chooseContainer,
   chooseContainerWithoutService,
   readGrace,
+  checkPreStopContract,
   readPreStop,
   readProbe,
   readRollout,
@@ -313,6 +314,7 @@ export function extractSettings(target: Target, inventory: Inventory, options: R
   }
 
   const preStop = container ? readPreStop(container.container, log) : undefined;
+  if (container) checkPreStopContract(container.container, preStop, log);
   const readinessProbe = container ? readProbe(container.container, 'readinessProbe', log) : undefined;
   const livenessProbe = container ? readProbe(container.container, 'livenessProbe', log) : undefined;
   const terminationGracePeriodSeconds = readGrace(workload.podSpec, log);

@@ -1,4 +1,5 @@
-import { KUBERNETES_DEFAULT_GRACE_SECONDS, type PreStopHook, type ProbeSettings, type RolloutSettings } from '../model';
+import { CONTRACT_ENV, KUBERNETES_DEFAULT_GRACE_SECONDS, type PreStopHook, type ProbeSettings, type RolloutSettings } from '../model';
+import { parseDuration } from '../model';
 import { ceilSeconds } from '../plan';
 import { DEFAULT_CONTAINER_NAME } from '../render';
 import { arrayAt, at, intOrString, isObject, objectAt, objectsAt, own, readInt, showValue, stringAt, type JsonObject } from './json';
@@ -253,4 +254,27 @@ export function readRollout(kind: WorkloadKind, spec: JsonObject | undefined, lo
     maxSurge: intOrString(own(rolling, 'maxSurge')) ?? '25%',
     ...withMinReady,
   };
+}
+
+/**
+ * Reads back `GRPC_DRAIN_PRESTOP_SECONDS`, the contract variable the runtime dates the pod's
+ * deletion with (SIGTERM − it, DESIGN.md §7), and notes when it disagrees with the preStop
+ * sleep the container actually has: the propagation reports would then be off by the
+ * difference. Only a literal `value` is read (a `valueFrom` is resolved at run time).
+ */
+export function checkPreStopContract(container: JsonObject, preStop: PreStopHook | undefined, log: ReadLog): void {
+  const name = CONTRACT_ENV.preStop;
+  const variable = objectsAt(container, 'env').find((entry) => stringAt(entry, 'name') === name);
+  const text = variable === undefined ? undefined : stringAt(variable, 'value');
+  if (text === undefined) return;
+  const declared = parseDuration(text);
+  if (declared === undefined) {
+    log.notes.push(`env ${name}=${JSON.stringify(text)} is not a duration: the grpc-drain runtime refuses to start with it.`);
+    return;
+  }
+  const slept = preStop?.kind === 'sleep' ? preStop.seconds : preStop?.kind === 'exec' ? preStop.seconds : preStop?.kind === 'none' ? 0 : undefined;
+  if (slept === undefined || slept === declared) return;
+  log.notes.push(
+    `env ${name}=${JSON.stringify(text)} but the preStop hook sleeps ${slept}s: the runtime dates the deletion ${declared}s before SIGTERM, so its propagation reports are off by ${Math.abs(declared - slept)}s; set ${name} to "${slept}".`,
+  );
 }

@@ -79,12 +79,13 @@ function seconds(value: number, format: DurationFormat | undefined): string {
 }
 
 /**
- * The environment variables of the in-process contract (DESIGN.md §3): drain timeout,
- * cleanup, health port and paths, named per `options` (checked by {@link checkContractEnv}).
+ * The environment variables of the in-process contract (DESIGN.md §3): preStop sleep, drain
+ * timeout, cleanup, health port and paths, named per `options` (checked by {@link checkContractEnv}).
  */
 export function renderContractEnv(plan: DrainPlan, options: ContractEnvOptions = {}): EnvVar[] {
   const { budget } = plan;
   const values: { readonly [K in ContractKey]: (format: DurationFormat | undefined) => string } = {
+    preStop: (format) => seconds(plan.preStopSleepSeconds, format),
     drainTimeout: (format) => seconds(budget.drainTimeoutSeconds, format),
     cleanup: (format) => seconds(budget.cleanupSeconds, format),
     healthPort: () => String(budget.healthPort),
@@ -105,6 +106,7 @@ export interface UserEnvVariable {
 }
 
 const CONTRACT_MEANING: { readonly [K in ContractKey]: string } = {
+  preStop: 'preStop sleep',
   drainTimeout: 'drain timeout',
   cleanup: 'cleanup budget',
   healthPort: 'health port',

@@ -63,6 +63,7 @@ describe('the engine example (seed scenario)', () => {
 
   it('passes the drain contract to the process and annotates the budget', () => {
     expect(container(deployment).env).toEqual([
+      { name: 'GRPC_DRAIN_PRESTOP_SECONDS', value: '20' },
       { name: 'GRPC_DRAIN_TIMEOUT_SECONDS', value: '10' },
       { name: 'GRPC_DRAIN_CLEANUP_SECONDS', value: '5' },
       { name: 'GRPC_DRAIN_HEALTH_PORT', value: '8733' },
@@ -158,13 +159,17 @@ describe('edge budgets', () => {
     const deployment = byKind(engine({ budget: { propagation: Duration.millis(20500), drainTimeout: Duration.minutes(0.35) } }, false), 'Deployment');
     expect(container(deployment).lifecycle.preStop.sleep.seconds).toBe(21);
     // 0.35 min = 21 s (not 22: float noise is not a second)
-    expect(container(deployment).env[0]).toEqual({ name: 'GRPC_DRAIN_TIMEOUT_SECONDS', value: '21' });
+    expect(container(deployment).env.slice(0, 2)).toEqual([
+      { name: 'GRPC_DRAIN_PRESTOP_SECONDS', value: '21' },
+      { name: 'GRPC_DRAIN_TIMEOUT_SECONDS', value: '21' },
+    ]);
     expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBe(21 + 21 + 5 + 10);
   });
 
   it('renames contract variables for a Go server', () => {
     const deployment = byKind(engine({ contractEnv: { drainTimeout: { name: 'SERVER_GRPC_SHUTDOWN_TIMEOUT', format: 'duration' }, cleanup: false } }, false), 'Deployment');
     expect(container(deployment).env.map((e: Manifest) => `${e.name}=${e.value}`)).toEqual([
+      'GRPC_DRAIN_PRESTOP_SECONDS=20',
       'SERVER_GRPC_SHUTDOWN_TIMEOUT=10s',
       'GRPC_DRAIN_HEALTH_PORT=8733',
       'GRPC_DRAIN_READY_PATH=/ready',
@@ -193,6 +198,7 @@ describe('the cdk8s-plus API stays usable', () => {
     const manifest = byKind(synth(chart), 'Deployment');
     const c = container(manifest);
     expect(c.env.map((e: Manifest) => e.name)).toEqual([
+      'GRPC_DRAIN_PRESTOP_SECONDS',
       'GRPC_DRAIN_TIMEOUT_SECONDS',
       'GRPC_DRAIN_CLEANUP_SECONDS',
       'GRPC_DRAIN_HEALTH_PORT',

@@ -91,7 +91,7 @@ describe('GrpcDeployment given wrong props', () => {
       { image: IMAGE, grpcPort: 7070, budget: null, contractEnv: null },
       [
         'budget: budget must be an object of Durations such as { propagation: Duration.seconds(20) } (leave it out for the defaults); got null.',
-        "contractEnv: contractEnv must be an object such as { drainTimeout: 'SERVER_GRPC_SHUTDOWN_TIMEOUT' } (leave it out for the GRPC_DRAIN_TIMEOUT_SECONDS, GRPC_DRAIN_CLEANUP_SECONDS, GRPC_DRAIN_HEALTH_PORT, GRPC_DRAIN_READY_PATH, GRPC_DRAIN_LIVE_PATH names); got null.",
+        "contractEnv: contractEnv must be an object such as { drainTimeout: 'SERVER_GRPC_SHUTDOWN_TIMEOUT' } (leave it out for the GRPC_DRAIN_PRESTOP_SECONDS, GRPC_DRAIN_TIMEOUT_SECONDS, GRPC_DRAIN_CLEANUP_SECONDS, GRPC_DRAIN_HEALTH_PORT, GRPC_DRAIN_READY_PATH, GRPC_DRAIN_LIVE_PATH names); got null.",
       ],
     ],
     ['a budget that is a number', { image: IMAGE, grpcPort: 7070, budget: 20 }, ['budget: budget must be an object of Durations such as { propagation: Duration.seconds(20) } (leave it out for the defaults); got 20.']],

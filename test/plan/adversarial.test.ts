@@ -89,7 +89,7 @@ describe('adversarial budgets (issue 9)', () => {
       throw new Error('accepted');
     };
     expect(violations({ budget: null })).toEqual([`budget: ${NOT_AN_OBJECT} null.`]);
-    const contractEnvMessage = "contractEnv: contractEnv must be an object such as { drainTimeout: 'SERVER_GRPC_SHUTDOWN_TIMEOUT' } (leave it out for the GRPC_DRAIN_TIMEOUT_SECONDS, GRPC_DRAIN_CLEANUP_SECONDS, GRPC_DRAIN_HEALTH_PORT, GRPC_DRAIN_READY_PATH, GRPC_DRAIN_LIVE_PATH names); got";
+    const contractEnvMessage = "contractEnv: contractEnv must be an object such as { drainTimeout: 'SERVER_GRPC_SHUTDOWN_TIMEOUT' } (leave it out for the GRPC_DRAIN_PRESTOP_SECONDS, GRPC_DRAIN_TIMEOUT_SECONDS, GRPC_DRAIN_CLEANUP_SECONDS, GRPC_DRAIN_HEALTH_PORT, GRPC_DRAIN_READY_PATH, GRPC_DRAIN_LIVE_PATH names); got";
     expect(violations({ env: null })).toEqual([`${contractEnvMessage} null.`]);
     expect(violations({ env: 'GRPC_DRAIN' })).toEqual([`${contractEnvMessage} "GRPC_DRAIN" (a string).`]);
   });

@@ -68,6 +68,7 @@ describe('drainTransform on the children of a Helm chart', () => {
     expect(engine.livenessProbe).toEqual({ httpGet: { path: '/live', port: 8733, scheme: 'HTTP' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
     // The contract first (the chart's own GRPC_DRAIN_TIMEOUT_SECONDS=30 dropped: the plan wins), then the chart's variables.
     expect(engine.env).toEqual([
+      { name: 'GRPC_DRAIN_PRESTOP_SECONDS', value: '20' },
       { name: 'GRPC_DRAIN_TIMEOUT_SECONDS', value: '10' },
       { name: 'GRPC_DRAIN_CLEANUP_SECONDS', value: '5' },
       { name: 'GRPC_DRAIN_HEALTH_PORT', value: '8733' },

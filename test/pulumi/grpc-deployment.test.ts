@@ -56,6 +56,7 @@ describe('GrpcDeployment', () => {
     expect(spec.minReadySeconds).toBe(0);
     expect(spec.replicas).toBe(3);
     expect(container.env).toEqual([
+      { name: 'GRPC_DRAIN_PRESTOP_SECONDS', value: '20' },
       { name: 'GRPC_DRAIN_TIMEOUT_SECONDS', value: '10' },
       { name: 'GRPC_DRAIN_CLEANUP_SECONDS', value: '5' },
       { name: 'GRPC_DRAIN_HEALTH_PORT', value: '8733' },
@@ -136,6 +137,7 @@ describe('GrpcDeployment', () => {
     expect(container.securityContext).toEqual({ readOnlyRootFilesystem: true });
     expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
     expect(container.env.map((variable: { name: string }) => variable.name)).toEqual([
+      'GRPC_DRAIN_PRESTOP_SECONDS',
       'GRPC_DRAIN_TIMEOUT_SECONDS',
       'GRPC_DRAIN_CLEANUP_SECONDS',
       'GRPC_DRAIN_HEALTH_PORT',
@@ -160,7 +162,10 @@ describe('GrpcDeployment', () => {
   it('renames contract variables for a Go server', async () => {
     await build('go', { contractEnv: { drainTimeout: { name: 'SERVER_GRPC_SHUTDOWN_TIMEOUT', format: 'duration' }, livenessPath: false } });
     const env = recorder.one('kubernetes:apps/v1:Deployment').inputs.spec.template.spec.containers[0].env;
-    expect(env[0]).toEqual({ name: 'SERVER_GRPC_SHUTDOWN_TIMEOUT', value: '10s' });
+    expect(env.slice(0, 2)).toEqual([
+      { name: 'GRPC_DRAIN_PRESTOP_SECONDS', value: '20' },
+      { name: 'SERVER_GRPC_SHUTDOWN_TIMEOUT', value: '10s' },
+    ]);
     expect(env.map((variable: { name: string }) => variable.name)).not.toContain('GRPC_DRAIN_LIVE_PATH');
   });
 

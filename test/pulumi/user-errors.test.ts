@@ -84,7 +84,7 @@ describe('components called without args, or with the wrong ones, register nothi
       "unsafe drain budget of GrpcDeployment 'engine' (2 violations):",
       [
         'budget: the budget must be a plain object of budget fields (durations in seconds); got null.',
-        "contractEnv: contractEnv must be an object such as { drainTimeout: 'SERVER_GRPC_SHUTDOWN_TIMEOUT' } (leave it out for the GRPC_DRAIN_TIMEOUT_SECONDS, GRPC_DRAIN_CLEANUP_SECONDS, GRPC_DRAIN_HEALTH_PORT, GRPC_DRAIN_READY_PATH, GRPC_DRAIN_LIVE_PATH names); got null.",
+        "contractEnv: contractEnv must be an object such as { drainTimeout: 'SERVER_GRPC_SHUTDOWN_TIMEOUT' } (leave it out for the GRPC_DRAIN_PRESTOP_SECONDS, GRPC_DRAIN_TIMEOUT_SECONDS, GRPC_DRAIN_CLEANUP_SECONDS, GRPC_DRAIN_HEALTH_PORT, GRPC_DRAIN_READY_PATH, GRPC_DRAIN_LIVE_PATH names); got null.",
       ],
     ],
     ['NlbGrpcService without args', () => new NlbGrpcService('nlb', undefined as unknown as NlbGrpcServiceArgs), "unsafe options of NlbGrpcService 'nlb' (1 violation):", ['args: NlbGrpcService needs args with at least { deployment }; got undefined.']],
@@ -112,7 +112,7 @@ describe('components called without args, or with the wrong ones, register nothi
       'options: options must be an object such as { contractEnv, scheme } (leave it out for the defaults); got null.',
     ]);
     expect(lines(thrown(() => drainTransform({}, {}, { contractEnv: null } as unknown as DrainTransformOptions)))).toEqual([
-      "contractEnv: contractEnv must be an object such as { drainTimeout: 'SERVER_GRPC_SHUTDOWN_TIMEOUT' } (leave it out for the GRPC_DRAIN_TIMEOUT_SECONDS, GRPC_DRAIN_CLEANUP_SECONDS, GRPC_DRAIN_HEALTH_PORT, GRPC_DRAIN_READY_PATH, GRPC_DRAIN_LIVE_PATH names); got null.",
+      "contractEnv: contractEnv must be an object such as { drainTimeout: 'SERVER_GRPC_SHUTDOWN_TIMEOUT' } (leave it out for the GRPC_DRAIN_PRESTOP_SECONDS, GRPC_DRAIN_TIMEOUT_SECONDS, GRPC_DRAIN_CLEANUP_SECONDS, GRPC_DRAIN_HEALTH_PORT, GRPC_DRAIN_READY_PATH, GRPC_DRAIN_LIVE_PATH names); got null.",
     ]);
   });
 
@@ -165,7 +165,7 @@ describe('overrides that contradict the plan are refused', () => {
     const nlb = new NlbGrpcService('nlb', { deployment, metadata: { annotations: pulumi.output({ [`${P}name`]: 'engine' }) } });
     await registered(deployment.deployment, nlb.service);
     const env = recorder.one('kubernetes:apps/v1:Deployment').inputs.spec.template.spec.containers[0].env;
-    expect(env.map((v: { name: string }) => v.name)).toEqual(['GRPC_DRAIN_TIMEOUT_SECONDS', 'GRPC_DRAIN_CLEANUP_SECONDS', 'GRPC_DRAIN_HEALTH_PORT', 'GRPC_DRAIN_READY_PATH', 'GRPC_DRAIN_LIVE_PATH', 'LOG_LEVEL']);
+    expect(env.map((v: { name: string }) => v.name)).toEqual(['GRPC_DRAIN_PRESTOP_SECONDS', 'GRPC_DRAIN_TIMEOUT_SECONDS', 'GRPC_DRAIN_CLEANUP_SECONDS', 'GRPC_DRAIN_HEALTH_PORT', 'GRPC_DRAIN_READY_PATH', 'GRPC_DRAIN_LIVE_PATH', 'LOG_LEVEL']);
     const annotations = recorder.one('kubernetes:core/v1:Service').inputs.metadata.annotations;
     expect(annotations[`${P}name`]).toBe('engine');
     expect(annotations[`${P}healthcheck-path`]).toBe('/ready');

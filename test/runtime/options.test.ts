@@ -14,12 +14,14 @@ function rejection(options: DrainOptions): string {
 describe('defaults', () => {
   it('are the budget defaults when no variable is set', () => {
     expect(resolveDrainOptions({ env: {} })).toEqual({
+      preStopSeconds: 20,
+      lateConnections: 'serve',
       drainTimeoutSeconds: 10,
       cleanupSeconds: 5,
       healthPort: 8080,
       readinessPath: '/ready',
       livenessPath: '/live',
-      sources: { drainTimeout: 'default', cleanup: 'default', healthPort: 'default', readinessPath: 'default', livenessPath: 'default' },
+      sources: { preStop: 'default', drainTimeout: 'default', cleanup: 'default', healthPort: 'default', readinessPath: 'default', livenessPath: 'default', lateConnections: 'default' },
     });
   });
 
@@ -128,7 +130,7 @@ describe('rejections name the variable or option, the value and what is expected
       'readinessPath and livenessPath are both "/live" (options.readinessPath, default): expected two different paths, so a draining process fails readiness and still passes liveness.',
     ],
     ['a bad renamed variable', { env: {}, contractEnv: { drainTimeout: '1BAD NAME' } }, 'options.contractEnv.drainTimeout = "1BAD NAME": expected an environment variable name, { name, format } or false.'],
-    ['a typo in an option', { env: {}, drainTimeout: 5 } as DrainOptions, `options.drainTimeout is not an option; did you mean 'drainTimeoutSeconds'? (known: drainTimeoutSeconds, cleanupSeconds, healthPort, healthHost, readinessPath, livenessPath, contractEnv, env, handleSignals, exit, initiallyReady, countCalls, hangUpMessage, logger).`],
+    ['a typo in an option', { env: {}, drainTimeout: 5 } as DrainOptions, `options.drainTimeout is not an option; did you mean 'drainTimeoutSeconds'? (known: drainTimeoutSeconds, cleanupSeconds, healthPort, healthHost, readinessPath, livenessPath, contractEnv, env, handleSignals, exit, initiallyReady, countCalls, hangUpMessage, logger, preStopSeconds, lateConnections, grpcPort, grpcHost, credentials, metricsRegistry, metricsPath, podName).`],
     ['a non-boolean flag', { env: {}, exit: 'no' as unknown as boolean }, 'options.exit = "no": expected true or false.'],
     ['a logger that is not a function', { env: {}, logger: 'console' as unknown as false }, 'options.logger = "console": expected a function or false.'],
   ])('%s', (_case, options, message) => {
@@ -165,5 +167,37 @@ describe('rejections name the variable or option, the value and what is expected
       healthPort: 65535,
     });
     expect(resolveDrainOptions({ env: {}, healthPort: 0 }).healthPort).toBe(0);
+  });
+});
+
+describe('the propagation measurement and the owned listener', () => {
+  it('read the preStop sleep from GRPC_DRAIN_PRESTOP_SECONDS, in either duration form', () => {
+    expect(resolveDrainOptions({ env: { GRPC_DRAIN_PRESTOP_SECONDS: '30' } })).toMatchObject({ preStopSeconds: 30, sources: { preStop: 'GRPC_DRAIN_PRESTOP_SECONDS="30"' } });
+    expect(resolveDrainOptions({ env: { GRPC_DRAIN_PRESTOP_SECONDS: '1500ms' } }).preStopSeconds).toBe(1.5);
+    expect(resolveDrainOptions({ env: { GRPC_DRAIN_PRESTOP_SECONDS: '30' }, preStopSeconds: 0 }).preStopSeconds).toBe(0);
+    expect(rejection({ env: { GRPC_DRAIN_PRESTOP_SECONDS: '-5' } })).toBe('GRPC_DRAIN_PRESTOP_SECONDS="-5": expected seconds ("10", "2.5") or a Go duration ("10s", "1500ms", ".5s") from 0 to 3600s.');
+  });
+
+  it.each([
+    [{ env: {} }, 'serve', 'default'],
+    [{ env: { GRPC_DRAIN_LATE_CONNECTIONS: 'goaway' } }, 'goaway', 'GRPC_DRAIN_LATE_CONNECTIONS="goaway"'],
+    [{ env: { GRPC_DRAIN_LATE_CONNECTIONS: ' refuse ' } }, 'refuse', 'GRPC_DRAIN_LATE_CONNECTIONS=" refuse "'],
+    [{ env: { GRPC_DRAIN_LATE_CONNECTIONS: 'goaway' }, lateConnections: 'serve' as const }, 'serve', 'options.lateConnections'],
+  ])('take lateConnections from the option, the variable or the default (%j)', (options, value, source) => {
+    const settings = resolveDrainOptions(options);
+    expect(settings.lateConnections).toBe(value);
+    expect(settings.sources.lateConnections).toBe(source);
+  });
+
+  it.each<[string, DrainOptions, string]>([
+    ['an unknown late-connection mode', { env: { GRPC_DRAIN_LATE_CONNECTIONS: 'drop' } }, 'GRPC_DRAIN_LATE_CONNECTIONS="drop": expected one of "serve", "goaway", "refuse".'],
+    ['a grpc port without credentials', { env: {}, grpcPort: 7070 }, 'options.grpcPort is set without options.credentials: pass the ServerCredentials the listener serves, e.g. grpc.ServerCredentials.createInsecure().'],
+    ['credentials without a port', { env: {}, credentials: {} }, 'options.grpcHost or options.credentials is set without options.grpcPort: give the port the runtime should listen on.'],
+    ['a grpc port out of range', { env: {}, grpcPort: 65536, credentials: {} }, 'options.grpcPort = 65536: expected a whole port number from 0 to 65535 (0 picks a free port).'],
+    ['a registry that is not one', { env: {}, metricsRegistry: {} as never }, 'options.metricsRegistry = a object: expected a prom-client Registry (registerMetric, metrics).'],
+    ['a metrics path that is the readiness path', { env: {}, metricsPath: '/ready' }, 'options.metricsPath = "/ready" is also the readiness or liveness path: expected a path of its own.'],
+    ['an empty pod name', { env: {}, podName: '' }, 'options.podName = "": expected a non-empty string.'],
+  ])('reject %s', (_case, options, message) => {
+    expect(rejection(options)).toBe(message);
   });
 });
