@@ -1,7 +1,8 @@
 /**
  * The lab's command line. Pure: argv in, options or one line of error out (the CLI exits 2).
  */
-import { LAB_DEFAULTS, type LabOptions } from './run-scenario';
+import { formatRange, parseRange, type SecondsRange } from './ranges';
+import { LAB_DEFAULTS, PROPAGATION_MIN_SHARE, type LabOptions } from './run-scenario';
 import { SCENARIO_NAMES, type ScenarioName } from './scenarios';
 
 export interface LabCommand {
@@ -15,27 +16,51 @@ export interface LabCommand {
 
 export type ParseResult = { readonly ok: true; readonly command: LabCommand } | { readonly ok: false; readonly error: string };
 
-export const USAGE = `usage: npm run lab -- [--scenario derived|naive|seed|all] [--restarts N] [--replicas N]
-                      [--propagation S] [--seed N] [--scale MS] [--nodes N]
+export const USAGE = `usage: npm run lab -- [--scenario ${SCENARIO_NAMES.join('|')}|all] [--restarts N] [--replicas N]
+                      [--propagation S] [--nlb-propagation S|MIN-MAX] [--unhealthy-lag S|MIN-MAX]
+                      [--registration S|MIN-MAX] [--zones N] [--cross-zone] [--idle-timeout S] [--no-idle-clients]
+                      [--seed N] [--scale MS] [--nodes N] [--until exited|forgotten] [--light-load]
                       [--no-transparent-retries] [--json] [--svg DIR]
 
-  --scenario S      which configuration(s) to run                        default all
-  --restarts N      rolling restarts per scenario, back to back (1-100)  default ${LAB_DEFAULTS.restarts}
-  --replicas N      pods of the Deployment (1-10)                        default ${LAB_DEFAULTS.replicas}
-  --propagation S   upper end of the NLB propagation range, budget s;
-                    derived's propagation budget (1-3600)                default ${LAB_DEFAULTS.propagationSeconds}
-  --seed N          seed of the propagation delays and health-check phases  default ${LAB_DEFAULTS.seed}
-  --scale MS        wall-clock ms per budget second (5-1000)             default ${LAB_DEFAULTS.scaleMs}
-  --nodes N         NLB nodes (1-8)                                      default ${LAB_DEFAULTS.nodes}
+  --scenario S        which configuration(s) to run: all, or NAME[,NAME...]  default all
+  --restarts N        rolling restarts per scenario, back to back (1-100)    default ${LAB_DEFAULTS.restarts}
+  --replicas N        pods of the Deployment (1-10)                          default ${LAB_DEFAULTS.replicas}
+  --propagation S     the budget's propagation: derived's preStop sleep (1-3600)  default ${LAB_DEFAULTS.propagationSeconds}
+  --nlb-propagation R the NLB's true propagation per node, budget s: S means
+                      [S/4, S), MIN-MAX a spread (0-3600)                    default [P/4, P) of --propagation
+  --unhealthy-lag R   a node routes to a target it judged unhealthy this long:
+                      S exactly, MIN-MAX a spread (0-600)                    default ${formatRange(LAB_DEFAULTS.unhealthyLag)}
+  --registration R    a registration reaches a node after: S exactly,
+                      MIN-MAX a spread (0-3600)                              default ${formatRange(LAB_DEFAULTS.registration)}
+  --zones N           zones over the NLB nodes and the pods (1-nodes)        default ${LAB_DEFAULTS.zones}
+  --cross-zone        cross-zone load balancing on (off by default on an NLB)
+  --idle-timeout S    the NLB's tcp.idle_timeout.seconds (60-6000)           default ${LAB_DEFAULTS.idleTimeoutSeconds}
+  --no-idle-clients   leave out the idle clients (and the warm-up past the idle timeout they need)
+  --seed N            seed of the NLB's delays, health-check phases, placements  default ${LAB_DEFAULTS.seed}
+  --scale MS          wall-clock ms per budget second (5-1000)               default ${LAB_DEFAULTS.scaleMs}
+  --nodes N           NLB nodes (1-8)                                        default ${LAB_DEFAULTS.nodes}
+  --until U           a rollout ends when its old pods have exited, or also
+                      been forgotten by every NLB node                       default ${LAB_DEFAULTS.until}
+  --light-load        one client of each kind per node, at a fifth of the rate (a busy machine)
   --no-transparent-retries   grpc.enable_retries=0: also turn off gRPC's transparent retry
-  --json            print one JSON object {scenarios: {NAME: {...}}} and nothing else on stdout
-  --svg DIR         write DIR/lab-NAME.svg per scenario`;
+  --json              print one JSON object {machine, scenarios: {NAME: {...}}} and nothing else on stdout
+  --svg DIR           write DIR/lab-NAME.svg per scenario`;
+
+type NumberKey = 'restarts' | 'replicas' | 'propagationSeconds' | 'seed' | 'scaleMs' | 'nodes' | 'zones' | 'idleTimeoutSeconds';
+type RangeKey = 'nlbPropagation' | 'unhealthyLag' | 'registration';
 
 interface NumberOption {
-  readonly key: 'restarts' | 'replicas' | 'propagationSeconds' | 'seed' | 'scaleMs' | 'nodes';
+  readonly key: NumberKey;
   readonly min: number;
   readonly max: number;
   readonly integer: boolean;
+}
+
+interface RangeOption {
+  readonly key: RangeKey;
+  readonly max: number;
+  /** What a bare S means. */
+  readonly bare: { readonly share: number } | 'fixed';
 }
 
 const NUMBER_OPTIONS: { readonly [flag: string]: NumberOption } = {
@@ -45,10 +70,19 @@ const NUMBER_OPTIONS: { readonly [flag: string]: NumberOption } = {
   '--seed': { key: 'seed', min: 0, max: 2 ** 31 - 1, integer: true },
   '--scale': { key: 'scaleMs', min: 5, max: 1000, integer: false },
   '--nodes': { key: 'nodes', min: 1, max: 8, integer: true },
+  '--zones': { key: 'zones', min: 1, max: 8, integer: true },
+  // tcp.idle_timeout.seconds: 60–6000 (NLB guide, "Connection idle timeout").
+  '--idle-timeout': { key: 'idleTimeoutSeconds', min: 60, max: 6000, integer: true },
 };
 
-const VALUE_FLAGS = new Set([...Object.keys(NUMBER_OPTIONS), '--scenario', '--svg']);
-const BOOLEAN_FLAGS = new Set(['--json', '--no-transparent-retries', '--help', '-h']);
+const RANGE_OPTIONS: { readonly [flag: string]: RangeOption } = {
+  '--nlb-propagation': { key: 'nlbPropagation', max: 3600, bare: { share: PROPAGATION_MIN_SHARE } },
+  '--unhealthy-lag': { key: 'unhealthyLag', max: 600, bare: 'fixed' },
+  '--registration': { key: 'registration', max: 3600, bare: 'fixed' },
+};
+
+const VALUE_FLAGS = new Set([...Object.keys(NUMBER_OPTIONS), ...Object.keys(RANGE_OPTIONS), '--scenario', '--svg', '--until']);
+const BOOLEAN_FLAGS = new Set(['--json', '--no-transparent-retries', '--cross-zone', '--no-idle-clients', '--light-load', '--help', '-h']);
 
 export function parseArgs(argv: readonly string[]): ParseResult {
   const options: { -readonly [K in keyof LabOptions]: LabOptions[K] } = { ...LAB_DEFAULTS };
@@ -70,6 +104,9 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       if (eq > 0) return error(`${flag} takes no value`);
       if (flag === '--json') json = true;
       else if (flag === '--no-transparent-retries') options.transparentRetries = false;
+      else if (flag === '--cross-zone') options.crossZone = true;
+      else if (flag === '--no-idle-clients') options.idleClients = false;
+      else if (flag === '--light-load') options.lightLoad = true;
       else help = true;
       continue;
     }
@@ -81,11 +118,24 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     }
     if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) return error(`${flag} needs a value`);
     if (flag === '--scenario') {
-      if (value === 'all') scenarios = SCENARIO_NAMES;
-      else if ((SCENARIO_NAMES as readonly string[]).includes(value)) scenarios = [value as ScenarioName];
-      else return error(`--scenario must be one of ${[...SCENARIO_NAMES, 'all'].join(', ')}, got ${JSON.stringify(value)}`);
+      const names = value === 'all' ? SCENARIO_NAMES : value.split(',');
+      const unknown = names.filter((name) => !(SCENARIO_NAMES as readonly string[]).includes(name));
+      if (unknown.length > 0 || new Set(names).size !== names.length) {
+        return error(`--scenario must be all or a comma-separated list of ${SCENARIO_NAMES.join(', ')}, got ${JSON.stringify(value)}`);
+      }
+      scenarios = names as ScenarioName[];
     } else if (flag === '--svg') {
       svgDir = value;
+    } else if (flag === '--until') {
+      if (value !== 'exited' && value !== 'forgotten') return error(`--until must be exited or forgotten, got ${JSON.stringify(value)}`);
+      options.until = value;
+    } else if (flag in RANGE_OPTIONS) {
+      const spec = RANGE_OPTIONS[flag] as RangeOption;
+      const range: SecondsRange | undefined = parseRange(value, spec.bare);
+      if (!range || range.maxSeconds > spec.max) {
+        return error(`${flag} must be S or MIN-MAX in seconds (MIN ≤ MAX ≤ ${spec.max}), got ${JSON.stringify(value)}`);
+      }
+      options[spec.key] = range;
     } else {
       const spec = NUMBER_OPTIONS[flag] as NumberOption;
       const number = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
@@ -95,5 +145,6 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       options[spec.key] = number;
     }
   }
+  if (options.zones > options.nodes) return error(`--zones ${options.zones} needs at least as many NLB nodes (--nodes ${options.nodes}): every zone has its own`);
   return { ok: true, command: { scenarios, options, json, svgDir, help } };
 }

@@ -3,8 +3,15 @@
  * (kubernetes `pkg/controller/deployment/rolling.go`):
  * - scale up the new revision while all pods ≤ replicas + maxSurge (maxSurge rounded up);
  * - scale down the old ones while available pods stay ≥ replicas − maxUnavailable (rounded
- *   down), counting the new revision's unavailable pods against it; unavailable old pods go
- *   first; terminating pods count for nothing;
+ *   down), counting the new revision's unavailable pods against it; terminating pods count
+ *   for nothing. Which old pod goes first is the ReplicaSet controller's ranking
+ *   (`pkg/controller/replicaset/replica_set.go` `getPodsToDelete`, `controller_utils.go`
+ *   `ActivePodsWithRanks`): not-ready before ready, then the pod whose node holds more of the
+ *   Deployment's active pods (old and new), then the newest. The lab has one node per zone.
+ * - the scheduler puts a new pod in the zone with the fewest active pods of the Deployment,
+ *   a seeded pick among equals (kube-scheduler's default topology spread on
+ *   `topology.kubernetes.io/zone`, `ScheduleAnyway`; it ignores terminating pods; a tie
+ *   between equally scored nodes is a random pick in `selectHost`);
  * - a pod is available once Ready for minReadySeconds. Ready = the kubelet's readiness probe
  *   passes and, with the LBC's pod readiness gate, the target is healthy in the target group
  *   (`docs/deploy/pod_readiness_gate.md`, REFERENCES.md). The gate is modelled as "registered
@@ -12,10 +19,12 @@
  *   how its nodes' views add up, and every node is the reading under which no node is left
  *   without a target (see docs/lab.md).
  * - the rollout is complete (`kubectl rollout status`) once every new pod is available and
- *   no old one is left; it has ended once the old pods have also exited and every NLB node
- *   has forgotten their targets (the lab's rollout duration; the next restart starts then).
+ *   no old one is left (terminating pods are not counted in `status.replicas`); its old pods
+ *   are gone once they have also exited and every NLB node has forgotten their targets (the
+ *   next restart starts then).
  */
 import { runHealthCheck } from './health-check';
+import { keyedInt } from './prng';
 import type { EnginePool } from './engine-process';
 import type { Nlb } from './nlb';
 import { Pod } from './pod';
@@ -36,10 +45,34 @@ export function scaledValue(value: number | string, replicas: number, roundUp: b
 }
 
 /** The rollout's two bounds, with Kubernetes' rule that they are never both 0 (deployment util ResolveFenceposts). */
-export function rolloutBounds(rollout: Scenario['rollout'], replicas: number): { surge: number; unavailable: number } {
+export function rolloutBounds(rollout: Pick<Scenario['rollout'], 'maxSurge' | 'maxUnavailable'>, replicas: number): { surge: number; unavailable: number } {
   const surge = scaledValue(rollout.maxSurge, replicas, true);
   const unavailable = scaledValue(rollout.maxUnavailable, replicas, false);
   return surge === 0 && unavailable === 0 ? { surge, unavailable: 1 } : { surge, unavailable };
+}
+
+/**
+ * The zone for a new pod: the one with the fewest active pods of the Deployment;
+ * `pick(n)` chooses among the n tied zones (in zone order).
+ */
+export function scheduleZone(activeByZone: readonly number[], pick: (tied: number) => number): number {
+  const fewest = Math.min(...activeByZone);
+  const tied = activeByZone.flatMap((n, zone) => (n === fewest ? [zone] : []));
+  return tied[pick(tied.length)] as number;
+}
+
+/** What the ReplicaSet controller's ranking looks at, for one old pod. */
+export interface DeletionCandidate {
+  readonly available: boolean;
+  /** Active pods of the Deployment (old and new) on the pod's node (zone). */
+  readonly colocated: number;
+  /** Creation order: higher is newer. */
+  readonly ordinal: number;
+}
+
+/** Sorts old pods into the order the ReplicaSet controller deletes them (see the module comment). */
+export function deletionOrder(a: DeletionCandidate, b: DeletionCandidate): number {
+  return Number(a.available) - Number(b.available) || b.colocated - a.colocated || b.ordinal - a.ordinal;
 }
 
 /** One rolling restart. Times are milliseconds on the trace's clock. */
@@ -48,32 +81,44 @@ export interface RolloutRecord {
   readonly startedAt: number;
   /** `kubectl rollout status` would return now. */
   completedAt: number;
-  /** The old pods have exited and every NLB node has forgotten their targets. */
+  /** The old pods have exited and (unless the lab waits only for exits) every NLB node has forgotten their targets. */
   endedAt: number;
   /** The old pods, in the order they were deleted. */
   readonly deleted: Pod[];
+  /** The new pods, in the order they were created. */
+  readonly created: Pod[];
+  /** The fewest targets any NLB node routed to as healthy, from the restart until `endedAt`. */
+  minRoutableTargets: number;
   /** Resolves at `endedAt`. */
   ended: Promise<void>;
 }
 
 export interface DeploymentOptions {
   readonly replicas: number;
+  readonly zones: number;
+  readonly seed: number;
   readonly scenario: Scenario;
   readonly nlb: Nlb;
   readonly pool: EnginePool;
   readonly scale: TimeScale;
   readonly trace: Trace;
+  /** What ends a rollout's tail: the old pods' exits, or also every NLB node forgetting them. */
+  readonly until: 'exited' | 'forgotten';
 }
 
 interface PodState {
   pod: Pod | undefined;
   readonly revision: number;
+  readonly ordinal: number;
+  readonly zone: number;
   available: boolean;
   deleted: boolean;
 }
 
 export class Deployment {
   private readonly states: PodState[] = [];
+  /** Rollouts whose old pods are not gone yet: their capacity is still being watched. */
+  private readonly watched = new Set<RolloutRecord>();
   private revision = 0;
   private current: { record: RolloutRecord; tails: Promise<void>[]; complete: () => void } | undefined;
   private readonly unsubscribe: () => void;
@@ -132,8 +177,18 @@ export class Deployment {
     const startedAt = this.options.trace.now();
     let complete: () => void = () => undefined;
     const completed = new Promise<void>((resolve) => (complete = resolve));
-    const record: RolloutRecord = { index, startedAt, completedAt: NaN, endedAt: NaN, deleted: [], ended: Promise.resolve() };
+    const record: RolloutRecord = {
+      index,
+      startedAt,
+      completedAt: NaN,
+      endedAt: NaN,
+      deleted: [],
+      created: [],
+      minRoutableTargets: this.options.nlb.minRoutableTargets,
+      ended: Promise.resolve(),
+    };
     this.current = { record, tails: [], complete };
+    this.watched.add(record);
     this.reconcile();
     return new Promise<RolloutRecord>((resolve, reject) => {
       this.fail = reject;
@@ -147,16 +202,24 @@ export class Deployment {
     this.unsubscribe();
   }
 
+  /** The zone for the pod numbered `ordinal`: the fewest active pods, a seeded pick among equals. */
+  private schedule(ordinal: number): number {
+    const active = Array.from({ length: this.options.zones }, (_, zone) => this.states.filter((s) => !s.deleted && s.zone === zone).length);
+    return scheduleZone(active, (tied) => keyedInt(this.options.seed, `schedule/${ordinal}`, 0, tied - 1));
+  }
+
   private create(revision: number, reconcileWhenStarted: boolean): Promise<PodState> {
-    const state: PodState = { pod: undefined, revision, available: false, deleted: false };
+    const ordinal = this.states.length;
+    const state: PodState = { pod: undefined, revision, ordinal, zone: this.schedule(ordinal), available: false, deleted: false };
     this.states.push(state);
-    const ordinal = this.states.length - 1;
     return this.options.pool.take().then(
       ({ engine, address }) => {
-        const pod = new Pod(engine.instance, ordinal, revision, engine, address, this.options.trace);
+        const pod = new Pod(engine.instance, ordinal, state.zone, revision, engine, address, this.options.trace);
         state.pod = pod;
-        // The LBC registers an ip target when the pod gets its address.
-        this.options.nlb.register(pod.target);
+        if (this.current && revision === this.revision) this.current.record.created.push(pod);
+        // The LBC registers an ip target when the pod gets its address; the initial replicas
+        // stand for a service that has been up for a while, already registered.
+        this.options.nlb.register(pod.target, revision === 0);
         this.probeReadiness(state);
         if (reconcileWhenStarted) this.reconcile();
         return state;
@@ -207,6 +270,7 @@ export class Deployment {
   private reconcile(): void {
     if (this.stopped || this.failure) return;
     for (const state of this.states) this.updateReadiness(state);
+    for (const record of this.watched) record.minRoutableTargets = Math.min(record.minRoutableTargets, this.options.nlb.minRoutableTargets);
     const rollout = this.current;
     if (!rollout) return;
     const { replicas, scenario } = this.options;
@@ -221,12 +285,13 @@ export class Deployment {
     const all = live.length + Math.max(0, scaleUp);
     const freshCount = fresh.length + Math.max(0, scaleUp);
 
-    // Scale down the old ones: unavailable first (they cost no availability), then the newest.
+    // Scale down the old ones in the ReplicaSet controller's order: unavailable first (they
+    // cost no availability), then those sharing a node (zone) with more of the Deployment's
+    // active pods, then the newest.
     const freshUnavailable = freshCount - fresh.filter((s) => s.available).length;
     let budget = all - (replicas - unavailable) - freshUnavailable;
-    const candidates = old
-      .filter((s) => s.pod !== undefined)
-      .sort((a, b) => Number(a.available) - Number(b.available) || (b.pod as Pod).ordinal - (a.pod as Pod).ordinal);
+    const rank = (state: PodState): DeletionCandidate => ({ available: state.available, colocated: live.filter((s) => s.zone === state.zone).length, ordinal: state.ordinal });
+    const candidates = old.filter((s) => s.pod !== undefined).sort((a, b) => deletionOrder(rank(a), rank(b)));
     for (const state of candidates) {
       if (state.available && budget <= 0) break;
       if (state.available) budget -= 1;
@@ -238,7 +303,9 @@ export class Deployment {
       const { record, tails, complete } = rollout;
       record.completedAt = this.options.trace.now();
       record.ended = Promise.all(tails).then(() => {
-        record.endedAt = Math.max(record.completedAt, ...record.deleted.map((p) => Math.max(p.at.exited ?? 0, p.forgottenAt ?? 0)));
+        const gone = (p: Pod): number => (this.options.until === 'exited' ? (p.at.exited ?? 0) : Math.max(p.at.exited ?? 0, p.forgottenAt ?? 0));
+        record.endedAt = Math.max(record.completedAt, ...record.deleted.map(gone));
+        this.watched.delete(record);
       });
       this.current = undefined;
       complete();
@@ -255,6 +322,6 @@ export class Deployment {
       pod.forgottenAt = this.options.trace.now();
     });
     const exited = pod.delete(this.options.scenario.pod, this.options.scale);
-    rollout.tails.push(Promise.all([forgotten, exited]).then(() => undefined));
+    rollout.tails.push(this.options.until === 'exited' ? exited : Promise.all([forgotten, exited]).then(() => undefined));
   }
 }

@@ -2,6 +2,11 @@
  * The example engine (examples/grpc-server) as a child process, followed through its
  * JSON-lines log, and a pool of them started ahead so a pod's "container start" costs no
  * wall-clock time inside the measurement.
+ *
+ * Every line the process writes, stdout (the runtime's logger, `src/runtime/logger.ts`) and
+ * stderr alike, also goes to an optional {@link EngineOutputSink}, untouched and tagged with
+ * the pod: a `--runtime-log FILE` (issue 14, judging the runtime's own propagation
+ * measurement against the lab's ground truth) is a sink that appends them to a file.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { EngineBuild } from './build';
@@ -17,14 +22,39 @@ export interface EngineExit {
   readonly signal: NodeJS.Signals | null;
 }
 
+/** One raw line of an engine's output. */
+export interface EngineOutputLine {
+  /** The pod's name (`ENGINE_INSTANCE`). */
+  readonly instance: string;
+  readonly stream: 'stdout' | 'stderr';
+  readonly text: string;
+}
+
+/** Receives every line every engine writes. */
+export type EngineOutputSink = (line: EngineOutputLine) => void;
+
 /** Where the engine listens once it has started. */
 export interface EngineAddress {
   readonly grpcPort: number;
   readonly healthPort: number;
 }
 
+/** Every engine process of this lab process still running: {@link killAllEngines} ends them. */
+const running = new Set<ChildProcess>();
+
+/**
+ * SIGKILLs every engine still running, synchronously: for a lab process that is itself being
+ * stopped (SIGTERM, Ctrl-C), so that no pod outlives the lab (children do not die with
+ * their parent).
+ */
+export function killAllEngines(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 export class EngineProcess {
   readonly exited: Promise<EngineExit>;
+  /** Resolves once the process has exited and its stdout and stderr have closed: nothing of it is left. */
+  readonly closed: Promise<void>;
   /** Resolves once gRPC and health listen; rejects if the process exits first. */
   readonly started: Promise<EngineAddress>;
   private readonly child: ChildProcess;
@@ -32,17 +62,25 @@ export class EngineProcess {
   private exitState: EngineExit | undefined;
   stderr = '';
 
-  constructor(build: EngineBuild, readonly instance: string, env: Readonly<Record<string, string>>) {
+  constructor(
+    build: EngineBuild,
+    readonly instance: string,
+    env: Readonly<Record<string, string>>,
+    sink?: EngineOutputSink,
+  ) {
     this.child = spawn(process.execPath, [build.script], {
       env: { PATH: process.env.PATH ?? '', ...build.env, ...env, ENGINE_INSTANCE: instance },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    running.add(this.child);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
+        running.delete(this.child);
         this.exitState = { code, signal };
         resolve(this.exitState);
       });
     });
+    this.closed = new Promise((resolve) => this.child.once('close', () => resolve()));
     let healthPort: number | undefined;
     this.started = new Promise<EngineAddress>((resolve, reject) => {
       this.onLine((line) => {
@@ -60,6 +98,7 @@ export class EngineProcess {
       buffered = lines.pop() ?? '';
       for (const text of lines) {
         if (text.trim() === '') continue;
+        sink?.({ instance, stream: 'stdout', text });
         let line: EngineLogLine;
         try {
           line = JSON.parse(text) as EngineLogLine;
@@ -69,8 +108,14 @@ export class EngineProcess {
         for (const listener of [...this.listeners]) listener(line);
       }
     });
+    let stderrBuffered = '';
     this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       if (this.stderr.length < 10_000) this.stderr += chunk;
+      if (!sink) return;
+      stderrBuffered += chunk;
+      const lines = stderrBuffered.split('\n');
+      stderrBuffered = lines.pop() ?? '';
+      for (const text of lines) if (text !== '') sink({ instance, stream: 'stderr', text });
     });
   }
 
@@ -97,7 +142,8 @@ export class EngineProcess {
  */
 export class EnginePool {
   private readonly ready: EngineProcess[] = [];
-  private readonly all = new Set<EngineProcess>();
+  /** Every engine this pool started, exited or not: close() waits for each one's pipes. */
+  private readonly every: EngineProcess[] = [];
   private next = 0;
   private closed = false;
 
@@ -106,16 +152,16 @@ export class EnginePool {
     private readonly env: Readonly<Record<string, string>>,
     private readonly size: number,
     private readonly name: (ordinal: number) => string,
+    private readonly sink?: EngineOutputSink,
   ) {
     this.fill();
   }
 
   private fill(): void {
     while (!this.closed && this.ready.length < this.size) {
-      const engine = new EngineProcess(this.build, this.name(this.next), this.env);
+      const engine = new EngineProcess(this.build, this.name(this.next), this.env, this.sink);
       this.next += 1;
-      this.all.add(engine);
-      void engine.exited.then(() => this.all.delete(engine));
+      this.every.push(engine);
       this.ready.push(engine);
     }
   }
@@ -128,11 +174,11 @@ export class EnginePool {
     return { engine, address: await engine.started };
   }
 
-  /** SIGKILLs every engine still running (pooled or handed out) and waits for them. */
+  /** SIGKILLs every engine still running (pooled or handed out) and waits until each has exited and its pipes have closed. */
   async close(): Promise<void> {
     this.closed = true;
-    const running = [...this.all];
-    for (const engine of running) engine.signal('SIGKILL');
-    await Promise.all(running.map((engine) => engine.exited));
+    const engines = [...this.every];
+    for (const engine of engines) engine.signal('SIGKILL');
+    await Promise.all(engines.map((engine) => engine.closed));
   }
 }

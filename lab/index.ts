@@ -3,7 +3,7 @@
  * kubelet, real gRPC clients, rolling restarts; counts what the clients see, per scenario.
  * See docs/lab.md.
  *
- *   npm run lab -- --scenario all --restarts 5 [--json] [--svg docs/img]
+ *   npm run lab -- --scenario all [--nlb-propagation 60] [--zones 2] [--json] [--svg docs/img]
  *
  * Progress goes to stderr; stdout holds the table (or, with --json, the JSON object alone).
  * Exit 0 after a run, 1 when the lab itself failed, 2 on bad arguments.
@@ -12,11 +12,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, USAGE, type LabCommand } from './args';
 import { buildEngine } from './build';
+import { killAllEngines, type EngineOutputSink } from './engine-process';
 import { formatDetails, formatTable, toJson } from './report';
 import { runScenario, type ScenarioRun } from './run-scenario';
 import { DrainBudgetError } from 'grpc-drain';
 import { scenario, type Scenario } from './scenarios';
 import { renderSvg } from './svg';
+import { measureTimerLagMs } from './time-scale';
 
 /**
  * The scenarios of `command`, resolved before anything starts. A propagation `planDrain`
@@ -33,24 +35,36 @@ export function resolveScenarios(command: LabCommand): { ok: true; scenarios: Sc
   }
 }
 
-/** Runs the scenarios one after the other (they share two cores; never in parallel). */
-export async function runLab(command: LabCommand, progress: (line: string) => void = () => undefined): Promise<ScenarioRun[]> {
+/** One lab run: the scenarios' runs and the machine they ran on. */
+export interface LabRun {
+  readonly runs: ScenarioRun[];
+  /** The lab process's timer lag before the first scenario (see `measureTimerLagMs`). */
+  readonly timerLagP99Ms: number;
+}
+
+/**
+ * Runs the scenarios one after the other (they share two cores; never in parallel).
+ * @param sink receives every line every engine writes (see engine-process.ts)
+ */
+export async function runLab(command: LabCommand, progress: (line: string) => void = () => undefined, sink?: EngineOutputSink): Promise<LabRun> {
   const resolved = resolveScenarios(command);
   if (!resolved.ok) throw new Error(resolved.error);
   const { scenarios } = resolved;
+  const timerLagP99Ms = await measureTimerLagMs();
+  progress(`lab: timer lag p99 ${timerLagP99Ms} ms (1 budget second = ${command.options.scaleMs} ms)`);
   const build = buildEngine();
   const runs: ScenarioRun[] = [];
   try {
     for (const s of scenarios) {
       progress(`lab: ${s.name}: ${s.summary}`);
-      const run = await runScenario(s, command.options, build);
+      const run = await runScenario(s, command.options, build, sink);
       progress(`lab: ${s.name}: done in ${(run.wallMs / 1000).toFixed(1)} s`);
       runs.push(run);
     }
   } finally {
     build.dispose();
   }
-  return runs;
+  return { runs, timerLagP99Ms };
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -69,13 +83,14 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${resolved.error}\n`);
     return 2;
   }
-  let runs: ScenarioRun[];
+  let lab: LabRun;
   try {
-    runs = await runLab(command, (line) => process.stderr.write(`${line}\n`));
+    lab = await runLab(command, (line) => process.stderr.write(`${line}\n`));
   } catch (error) {
     process.stderr.write(`lab: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
+  const { runs } = lab;
   if (command.svgDir !== undefined) {
     mkdirSync(command.svgDir, { recursive: true });
     for (const run of runs) {
@@ -84,12 +99,23 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`lab: wrote ${file}\n`);
     }
   }
-  if (command.json) process.stdout.write(`${JSON.stringify(toJson(runs))}\n`);
+  if (command.json) process.stdout.write(`${JSON.stringify(toJson(runs, lab.timerLagP99Ms))}\n`);
   else process.stdout.write(`${formatTable(runs)}\n\n${formatDetails(runs)}\n`);
   return 0;
 }
 
 if (require.main === module) {
+  // Stopped from outside (Ctrl-C, a test's timeout): take the pods down too, then go.
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      killAllEngines();
+      process.stderr.write(`lab: ${signal}: stopped, every engine killed\n`);
+      process.exit(code);
+    });
+  }
   main(process.argv.slice(2)).then(
     // Exit at once: nothing of the run is left to wait for, and a stray handle must not hang the CLI.
     (code) => process.exit(code),

@@ -1,8 +1,20 @@
 /**
  * Client load through the NLB: @grpc/grpc-js clients, each its own channel (and its own
- * connection: a local subchannel pool) to one NLB node, spread over the nodes like clients
- * resolving the NLB's DNS name. Unary `Submit` calls go out at a fixed rate whatever
- * happens (open loop); `Subscribe` streams are held open and re-opened when they end.
+ * connection: a local subchannel pool).
+ *
+ * - unary: one channel each, pinned to one NLB node (a client that resolved the NLB's name
+ *   once and holds its connection); `Submit` calls at a fixed rate whatever happens (open loop).
+ * - stream: `Subscribe` streams held open, pinned like the unary clients, re-opened when they end.
+ * - churn: a fresh channel, hence a fresh connection, for every call, to a node of the NLB's
+ *   DNS answer as the client's resolver cache last saw it (refreshed every TTL, 60 s: NLB
+ *   guide, "Target group health", DNS failover). New connections are what propagation is
+ *   about; these give every node a steady stream of them, so the lab's ground truth (when
+ *   each node last opened a connection to a pod) is sharp.
+ * - idle: one call, then silence for longer than the NLB's idle timeout, then the next call.
+ *   One kind keeps its connection alive with HTTP/2 keepalive pings more often than the idle
+ *   timeout; the other pings less often than it, so the NLB forgets its flow and the next
+ *   call meets an RST (REFERENCES.md: "Client keepalive must fit under the NLB idle timeout").
+ *   Counted apart: no drain setting can help them.
  *
  * Nothing hides a failure: no retry policy, `waitForReady: false` (grpc-js' default: a call
  * on a channel in TRANSIENT_FAILURE fails at once with UNAVAILABLE), one count per call.
@@ -15,6 +27,7 @@ import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { REPO_ROOT } from './build';
+import { Prng } from './prng';
 import type { TimeScale } from './time-scale';
 import type { Trace } from './trace';
 import { DEFAULT_HANG_UP_MESSAGE } from 'grpc-drain/runtime';
@@ -46,6 +59,16 @@ export function statusName(code: number): string {
   return grpc.status[code] ?? `CODE_${code}`;
 }
 
+/** The idle clients' rhythm, budget seconds. */
+export interface IdleLoad {
+  /** Silence between two calls: longer than the NLB's idle timeout. */
+  readonly periodSeconds: number;
+  /** The keepalive interval of the client that keeps its flow alive (under the idle timeout). */
+  readonly shortKeepaliveSeconds: number;
+  /** The keepalive interval of the client whose flow the NLB forgets (over the idle timeout). */
+  readonly longKeepaliveSeconds: number;
+}
+
 export interface LoadOptions {
   /** The NLB nodes' ports. */
   readonly ports: readonly number[];
@@ -53,23 +76,47 @@ export interface LoadOptions {
   readonly streamClientsPerNode: number;
   /** Wall-clock milliseconds between two calls of one unary client. */
   readonly unaryIntervalMs: number;
+  /** Churn clients (a fresh connection per call), and the wall-clock milliseconds between two of one client's calls. */
+  readonly churnClients: number;
+  readonly churnIntervalMs: number;
+  /** The nodes the NLB's DNS name resolves to now. */
+  readonly dns: () => readonly number[];
+  /** How long a churn client's resolver keeps an answer, budget seconds. */
+  readonly dnsTtlSeconds: number;
+  /** The idle clients (two per node), or none. */
+  readonly idle: IdleLoad | undefined;
+  readonly seed: number;
   readonly scale: TimeScale;
   readonly trace: Trace;
   readonly transparentRetries: boolean;
 }
 
-/** What the clients saw. */
-export interface LoadCounts {
+/** The kinds of unary client (see the module comment). */
+export const CLIENT_KINDS = ['unary', 'churn', 'idle-short-keepalive', 'idle-long-keepalive'] as const;
+export type ClientKind = (typeof CLIENT_KINDS)[number];
+
+/** What one kind of client saw. */
+export interface CallCounts {
   rpcs: number;
   ok: number;
+  /** Failed calls by status name. */
   failed: Record<string, number>;
   /** Failed calls by status and details, for finding out why. */
   failedDetails: Record<string, number>;
+}
+
+/** What the clients saw. */
+export interface LoadCounts {
+  /** The unary and churn clients together: the calls a drain is judged by. */
+  readonly total: CallCounts;
+  readonly byClient: { readonly [K in ClientKind]: CallCounts };
   streamsOpened: number;
   streamsEnded: number;
   streamsReset: number;
   streamResetDetails: Record<string, number>;
 }
+
+const emptyCounts = (): CallCounts => ({ rpcs: 0, ok: 0, failed: {}, failedDetails: {} });
 
 interface EngineClient extends grpc.Client {
   Submit(request: { payload: string }, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null) => void): grpc.ClientUnaryCall;
@@ -101,66 +148,147 @@ function bump(record: Record<string, number>, key: string): void {
 }
 
 export class LoadGenerator {
-  readonly counts: LoadCounts = { rpcs: 0, ok: 0, failed: {}, failedDetails: {}, streamsOpened: 0, streamsEnded: 0, streamsReset: 0, streamResetDetails: {} };
-  private readonly clients: { client: EngineClient; node: number }[] = [];
+  readonly counts: LoadCounts = {
+    total: emptyCounts(),
+    byClient: { unary: emptyCounts(), churn: emptyCounts(), 'idle-short-keepalive': emptyCounts(), 'idle-long-keepalive': emptyCounts() },
+    streamsOpened: 0,
+    streamsEnded: 0,
+    streamsReset: 0,
+    streamResetDetails: {},
+  };
+  private readonly clients: EngineClient[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly streams = new Set<grpc.ClientReadableStream<unknown>>();
   private stopping = false;
+  private Engine: ReturnType<typeof loadEngineClient> | undefined;
+  private channelOptions: grpc.ChannelOptions = {};
 
   constructor(private readonly options: LoadOptions) {}
 
+  private newClient(node: number, extra: grpc.ChannelOptions = {}): EngineClient {
+    const Engine = (this.Engine ??= loadEngineClient());
+    return new Engine(`127.0.0.1:${this.options.ports[node]}`, grpc.credentials.createInsecure(), { ...this.channelOptions, ...extra });
+  }
+
+  private every(ms: number, offsetMs: number, tick: () => void): void {
+    const starter = setTimeout(() => {
+      this.timers.delete(starter);
+      tick();
+      const timer = setInterval(tick, ms);
+      this.timers.add(timer);
+    }, offsetMs);
+    this.timers.add(starter);
+  }
+
   start(): void {
     const { ports, scale } = this.options;
-    const Engine = loadEngineClient();
-    const channelOptions: grpc.ChannelOptions = {
+    this.channelOptions = {
       'grpc.enable_retries': this.options.transparentRetries ? 1 : 0,
       // One connection per client, so clients spread over targets like separate processes.
       'grpc.use_local_subchannel_pool': 1,
-      // grpc-js' reconnect backoff (1 s, up to 120 s) is time too: scaled like the rest.
+      // grpc-js' reconnect backoff (1 s, up to 120 s) and its channel idle timeout (30 min)
+      // are time too: scaled like the rest.
       'grpc.initial_reconnect_backoff_ms': scale.ms(1),
       'grpc.max_reconnect_backoff_ms': scale.ms(120),
-    };
-    const connect = (node: number): { client: EngineClient; node: number } => {
-      const entry = { client: new Engine(`127.0.0.1:${ports[node]}`, grpc.credentials.createInsecure(), channelOptions), node };
-      this.clients.push(entry);
-      return entry;
+      'grpc.client_idle_timeout_ms': scale.ms(30 * 60),
     };
     let worker = 0;
     ports.forEach((_, node) => {
       for (let i = 0; i < this.options.unaryClientsPerNode; i += 1) {
-        const { client } = connect(node);
+        const client = this.newClient(node);
+        this.clients.push(client);
         // Clients do not start in step.
         const offset = Math.floor((this.options.unaryIntervalMs * (i + node / ports.length)) / this.options.unaryClientsPerNode);
-        const starter = setTimeout(() => {
-          this.timers.delete(starter);
-          const timer = setInterval(() => this.submit(client, node), this.options.unaryIntervalMs);
-          this.timers.add(timer);
-        }, offset);
-        this.timers.add(starter);
+        this.every(this.options.unaryIntervalMs, offset, () => this.submit('unary', client, node));
       }
       for (let i = 0; i < this.options.streamClientsPerNode; i += 1) {
-        const { client } = connect(node);
+        const client = this.newClient(node);
+        this.clients.push(client);
         this.subscribe(client, node, `worker-${(worker += 1)}`);
+      }
+    });
+    for (let i = 0; i < this.options.churnClients; i += 1) this.startChurn(i);
+    if (this.options.idle) this.startIdle(this.options.idle);
+  }
+
+  /** A churn client: every call on a fresh channel to a node of its cached DNS answer. */
+  private startChurn(index: number): void {
+    const { scale, seed, dnsTtlSeconds } = this.options;
+    const prng = new Prng(seed * 7919 + index);
+    const ttlMs = scale.ms(dnsTtlSeconds);
+    let answer = this.options.dns();
+    // Resolver caches do not expire in step.
+    let refreshAt = this.options.trace.now() + Math.floor(prng.next() * ttlMs);
+    const offset = Math.floor((this.options.churnIntervalMs * index) / Math.max(1, this.options.churnClients));
+    this.every(this.options.churnIntervalMs, offset, () => {
+      const now = this.options.trace.now();
+      if (now >= refreshAt) {
+        answer = this.options.dns();
+        refreshAt = now + ttlMs;
+      }
+      const node = answer[prng.int(0, answer.length - 1)] as number;
+      const client = this.newClient(node);
+      this.submit('churn', client, node, () => client.close());
+    });
+  }
+
+  /**
+   * Two idle clients per node: one whose keepalive fits under the idle timeout, one whose does
+   * not. Each waits `periodSeconds` from the end of its last call to its next, so its silence
+   * is the period whatever the calls' own latency.
+   */
+  private startIdle(idle: IdleLoad): void {
+    const { ports, scale } = this.options;
+    const kinds: [ClientKind, number][] = [
+      ['idle-short-keepalive', idle.shortKeepaliveSeconds],
+      ['idle-long-keepalive', idle.longKeepaliveSeconds],
+    ];
+    ports.forEach((_, node) => {
+      for (const [kind, keepaliveSeconds] of kinds) {
+        const client = this.newClient(node, {
+          'grpc.keepalive_time_ms': scale.ms(keepaliveSeconds),
+          'grpc.keepalive_timeout_ms': scale.ms(20),
+          'grpc.keepalive_permit_without_calls': 1,
+        });
+        this.clients.push(client);
+        const call = (): void =>
+          this.submit(kind, client, node, () => {
+            if (this.stopping) return;
+            const timer = setTimeout(() => {
+              this.timers.delete(timer);
+              call();
+            }, scale.ms(idle.periodSeconds));
+            this.timers.add(timer);
+          });
+        call();
       }
     });
   }
 
-  private submit(client: EngineClient, node: number): void {
-    if (this.stopping) return;
-    this.counts.rpcs += 1;
-    // Generous in wall-clock time: a deadline is a failure the load would cause, not the model.
-    const deadline = new Date(Date.now() + Math.max(this.options.scale.ms(30), 5_000));
+  private submit(kind: ClientKind, client: EngineClient, node: number, after: () => void = () => undefined): void {
+    if (this.stopping) {
+      after();
+      return;
+    }
+    const tallies = kind === 'unary' || kind === 'churn' ? [this.counts.byClient[kind], this.counts.total] : [this.counts.byClient[kind]];
+    for (const t of tallies) t.rpcs += 1;
+    // Generous in wall-clock time too: a deadline is a failure a starved lab process would
+    // cause, not the model.
+    const deadline = new Date(Date.now() + Math.max(this.options.scale.ms(30), 20_000));
     const done = new Promise<void>((resolve) => {
       client.Submit({ payload: 'task' }, failFast(), { deadline }, (error) => {
         if (error) {
           const name = statusName(error.code);
-          bump(this.counts.failed, name);
-          bump(this.counts.failedDetails, `${name}: ${normalizeDetails(error.details)}`);
+          for (const t of tallies) {
+            bump(t.failed, name);
+            bump(t.failedDetails, `${name}: ${normalizeDetails(error.details)}`);
+          }
           this.options.trace.error('unary', node, name);
         } else {
-          this.counts.ok += 1;
+          for (const t of tallies) t.ok += 1;
         }
+        after();
         resolve();
       });
     });
@@ -208,6 +336,6 @@ export class LoadGenerator {
     this.timers.clear();
     await Promise.all([...this.inFlight]);
     for (const stream of this.streams) stream.cancel();
-    for (const { client } of this.clients) client.close();
+    for (const client of this.clients) client.close();
   }
 }

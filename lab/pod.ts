@@ -43,13 +43,15 @@ export class Pod {
   constructor(
     readonly name: string,
     readonly ordinal: number,
+    /** The zone the scheduler put it in (0-based). */
+    readonly zone: number,
     /** The rollout that created it (0: the initial replicas). */
     readonly revision: number,
     readonly engine: EngineProcess,
     address: EngineAddress,
     private readonly trace: Trace,
   ) {
-    this.target = { id: name, ordinal, host: '127.0.0.1', grpcPort: address.grpcPort, healthPort: address.healthPort };
+    this.target = { id: name, ordinal, zone, host: '127.0.0.1', grpcPort: address.grpcPort, healthPort: address.healthPort };
     this.mark('created');
     engine.onLine((line) => {
       if (LOGGED_EVENTS.has(line.event) && this.deleting) this.mark(line.event as PodEventName);

@@ -1,45 +1,312 @@
 /**
  * The lab's output: a Markdown table (readable in a terminal, pasted as is into docs/lab.md)
- * or, with `--json`, one JSON object.
+ * and details, or, with `--json`, one JSON object. Every field of the JSON is documented in
+ * docs/lab.md ("The JSON"); `test/lab/cli.test.ts` checks that the two agree.
+ *
+ * Times in the JSON are budget seconds, rounded to a tenth (a hundredth for the truth):
+ * rollout times from the restart, a termination's times from the pod's deletion.
  */
+import { CLIENT_KINDS, type CallCounts, type ClientKind } from './load';
+import type { NodeTruth, NlbCounts } from './nlb';
+import type { Pod } from './pod';
+import type { SecondsRange } from './ranges';
+import { formatRange } from './ranges';
+import { nlbPropagationRange, type RolloutRun, type ScenarioRun, type Termination } from './run-scenario';
 import type { ScenarioName } from './scenarios';
-import { PROPAGATION_MIN_SHARE, type ScenarioResult, type ScenarioRun } from './run-scenario';
+import type { ZoneTraceEvent } from './trace';
+
+/** One value per NLB node (null: it never happened on that node), and the latest of them. */
+export interface PerNode<T extends number | null> {
+  readonly perNode: readonly T[];
+  readonly max: T | null;
+}
+
+/** The ground truth of one terminated pod, relative to its deletion (docs/lab.md, "The JSON"). */
+export interface TruthJson {
+  /** When each node last opened a new connection to the pod (negative: before the deletion). */
+  readonly lastNewConnectionSeconds: PerNode<number | null>;
+  /** When each node stopped opening new connections to it: the deregistration's arrival, or the end of the unhealthy lag if that came first. */
+  readonly stoppedRoutingSeconds: PerNode<number | null>;
+  /** When the deregistration reached each node. */
+  readonly deregisteredSeconds: PerNode<number | null>;
+  /** When each node's verdict turned unhealthy (null: never). */
+  readonly unhealthySeconds: PerNode<number | null>;
+  /** When each node forgot the pod (the deregistration delay's end). */
+  readonly forgottenSeconds: PerNode<number | null>;
+  /** New connections each node opened to the pod after its deletion, and after its SIGTERM. */
+  readonly newConnectionsAfterDeletion: { readonly perNode: readonly number[]; readonly total: number };
+  readonly newConnectionsAfterSigterm: { readonly perNode: readonly number[]; readonly total: number };
+}
+
+export interface TerminationJson {
+  readonly pod: string;
+  readonly zone: string;
+  /** From the deletion; null when it never happened (no SIGTERM sent, or no exit seen). */
+  readonly sigtermSeconds: number | null;
+  readonly exitSeconds: number | null;
+  readonly sigkilled: boolean;
+  readonly truth: TruthJson;
+}
+
+export interface RolloutJson {
+  readonly index: number;
+  readonly rolloutCompleteSeconds: number;
+  readonly oldPodsGoneSeconds: number;
+  readonly lowerBoundSeconds: number;
+  readonly minRoutableTargets: number;
+  readonly terminations: readonly TerminationJson[];
+}
+
+export interface ClientJson {
+  readonly rpcs: number;
+  readonly ok: number;
+  readonly failed: Readonly<Record<string, number>>;
+}
+
+export interface ZoneJson {
+  readonly zone: string;
+  readonly nodes: readonly number[];
+  /** Budget seconds some node of the zone had no healthy target to route to. */
+  readonly darkSeconds: number;
+  /** Budget seconds the zone was out of the NLB's DNS answer. */
+  readonly outOfDnsSeconds: number;
+}
+
+export interface ConditionsJson {
+  readonly replicas: number;
+  readonly nodes: number;
+  readonly zones: number;
+  readonly crossZone: boolean;
+  readonly restarts: number;
+  readonly seed: number;
+  readonly scaleMs: number;
+  readonly budgetPropagationSeconds: number;
+  readonly nlbPropagationSeconds: SecondsRange;
+  readonly registrationSeconds: SecondsRange;
+  readonly unhealthyLagSeconds: SecondsRange;
+  readonly idleTimeoutSeconds: number;
+  readonly idleClients: boolean;
+  readonly transparentRetries: boolean;
+  readonly until: 'exited' | 'forgotten';
+  readonly lightLoad: boolean;
+}
+
+export interface ScenarioJson {
+  readonly summary: string;
+  readonly conditions: ConditionsJson;
+  readonly rpcs: number;
+  readonly failed: Readonly<Record<string, number>>;
+  readonly refused: number;
+  readonly streamsReset: number;
+  readonly streamsEnded: number;
+  readonly sigkills: number;
+  readonly rolloutCompleteSeconds: number;
+  readonly oldPodsGoneSeconds: number;
+  readonly lowerBoundSeconds: number;
+  readonly minRoutableTargets: number;
+  readonly clients: { readonly [K in ClientKind]: ClientJson };
+  readonly nlb: Readonly<NlbCounts>;
+  readonly zones: readonly ZoneJson[];
+  readonly rollouts: readonly RolloutJson[];
+  readonly wallSeconds: number;
+}
 
 /** `--json`'s shape. */
 export interface LabJson {
-  readonly scenarios: { readonly [name in ScenarioName]?: ScenarioResult };
+  /** The lab process's timer lag when the run began (see `measureTimerLagMs`). */
+  readonly machine: { readonly timerLagP99Ms: number };
+  readonly scenarios: { readonly [name in ScenarioName]?: ScenarioJson };
 }
 
-export function toJson(runs: readonly ScenarioRun[]): LabJson {
-  const scenarios: { [name in ScenarioName]?: ScenarioResult } = {};
-  for (const run of runs) {
-    const r = run.result;
-    scenarios[run.scenario.name] = {
-      rpcs: r.rpcs,
-      failed: { ...r.failed },
-      refused: r.refused,
-      streamsReset: r.streamsReset,
-      streamsEnded: r.streamsEnded,
-      sigkills: r.sigkills,
-      rolloutSeconds: r.rolloutSeconds,
+/** Zone 0 → "a". */
+export function zoneName(zone: number): string {
+  return String.fromCharCode(97 + zone);
+}
+
+const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
+const seconds = (run: ScenarioRun, ms: number): number => ms / run.options.scaleMs;
+
+function perNode(values: readonly (number | null)[]): PerNode<number | null> {
+  const present = values.filter((v): v is number => v !== null);
+  return { perNode: values, max: present.length === 0 ? null : Math.max(...present) };
+}
+
+function counted(values: readonly number[]): { perNode: readonly number[]; total: number } {
+  return { perNode: values, total: values.reduce((a, b) => a + b, 0) };
+}
+
+/** The truth of one termination, relative to the deletion, in budget seconds (hundredths). */
+export function truthJson(run: ScenarioRun, termination: Termination): TruthJson {
+  const deletedAt = termination.pod.at.deleted ?? 0;
+  const sigtermAt = termination.pod.at.sigterm;
+  const since = (at: number | undefined): number | null => (at === undefined ? null : round(seconds(run, at - deletedAt), 2));
+  const stopped = (t: NodeTruth): number | undefined => {
+    // A node of another zone never routes to the pod with cross-zone load balancing off.
+    if (!run.options.crossZone && t.zone !== termination.pod.zone) return undefined;
+    const times = [t.deregisteredAt, t.unroutedAt !== undefined && t.unroutedAt >= deletedAt ? t.unroutedAt : undefined].filter((x): x is number => x !== undefined);
+    return times.length === 0 ? undefined : Math.min(...times);
+  };
+  return {
+    lastNewConnectionSeconds: perNode(termination.truth.map((t) => since(t.lastNewConnectionAt))),
+    stoppedRoutingSeconds: perNode(termination.truth.map((t) => since(stopped(t)))),
+    deregisteredSeconds: perNode(termination.truth.map((t) => since(t.deregisteredAt))),
+    unhealthySeconds: perNode(termination.truth.map((t) => since(t.unhealthyAt !== undefined && t.unhealthyAt >= deletedAt ? t.unhealthyAt : undefined))),
+    forgottenSeconds: perNode(termination.truth.map((t) => since(t.forgottenAt))),
+    newConnectionsAfterDeletion: counted(termination.connectionTimes.map((times) => times.filter((at) => at >= deletedAt).length)),
+    newConnectionsAfterSigterm: counted(termination.connectionTimes.map((times) => (sigtermAt === undefined ? 0 : times.filter((at) => at >= sigtermAt).length))),
+  };
+}
+
+function terminationJson(run: ScenarioRun, termination: Termination): TerminationJson {
+  const pod: Pod = termination.pod;
+  const deletedAt = pod.at.deleted ?? 0;
+  const since = (at: number | undefined): number | null => (at === undefined ? null : round(seconds(run, at - deletedAt), 2));
+  return {
+    pod: pod.name,
+    zone: zoneName(pod.zone),
+    sigtermSeconds: since(pod.at.sigterm),
+    exitSeconds: since(pod.at.exited),
+    sigkilled: pod.sigkilled,
+    truth: truthJson(run, termination),
+  };
+}
+
+function rolloutJson(run: ScenarioRun, rollout: RolloutRun): RolloutJson {
+  const { record } = rollout;
+  return {
+    index: record.index,
+    rolloutCompleteSeconds: round(seconds(run, record.completedAt - record.startedAt)),
+    oldPodsGoneSeconds: round(seconds(run, record.endedAt - record.startedAt)),
+    lowerBoundSeconds: round(run.lowerBoundSeconds),
+    minRoutableTargets: record.minRoutableTargets,
+    terminations: rollout.terminations.map((t) => terminationJson(run, t)),
+  };
+}
+
+/**
+ * Budget seconds each zone spent dark and out of DNS, counted from the moment the initial
+ * replicas were healthy (before that nothing routes anywhere) to the run's last event.
+ */
+export function zoneTimes(run: ScenarioRun): ZoneJson[] {
+  const { trace } = run;
+  const end = Math.max(0, ...trace.pods.map((p) => p.at), ...trace.views.map((v) => v.at), ...trace.zones.map((z) => z.at));
+  const ready = trace.pods.filter((p) => p.event === 'available').map((p) => p.at);
+  const from = ready.length === 0 ? end : Math.min(...ready);
+  const zones = Math.max(1, ...run.nodeZones.map((z) => z + 1));
+  return Array.from({ length: zones }, (_, zone) => {
+    const events: ZoneTraceEvent[] = trace.zones.filter((z) => z.zone === zone);
+    let dark = 0;
+    let out = 0;
+    events.forEach((event, i) => {
+      const span = Math.max(0, Math.min(events[i + 1]?.at ?? end, end) - Math.max(event.at, from));
+      if (event.routableTargets === 0) dark += span;
+      if (!event.inDns) out += span;
+    });
+    return {
+      zone: zoneName(zone),
+      nodes: run.nodeZones.flatMap((z, node) => (z === zone ? [node] : [])),
+      darkSeconds: round(seconds(run, dark)),
+      outOfDnsSeconds: round(seconds(run, out)),
     };
-  }
-  return { scenarios };
+  });
+}
+
+const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : round(values.reduce((a, b) => a + b, 0) / values.length));
+
+function clientJson(counts: CallCounts): ClientJson {
+  return { rpcs: counts.rpcs, ok: counts.ok, failed: { ...counts.failed } };
+}
+
+export function scenarioJson(run: ScenarioRun): ScenarioJson {
+  const { options } = run;
+  const rollouts = run.rollouts.map((r) => rolloutJson(run, r));
+  const clients = Object.fromEntries(CLIENT_KINDS.map((kind) => [kind, clientJson(run.load.byClient[kind])])) as { [K in ClientKind]: ClientJson };
+  return {
+    summary: run.scenario.summary,
+    conditions: {
+      replicas: options.replicas,
+      nodes: options.nodes,
+      zones: options.zones,
+      crossZone: options.crossZone,
+      restarts: options.restarts,
+      seed: options.seed,
+      scaleMs: options.scaleMs,
+      budgetPropagationSeconds: options.propagationSeconds,
+      nlbPropagationSeconds: nlbPropagationRange(options),
+      registrationSeconds: options.registration,
+      unhealthyLagSeconds: options.unhealthyLag,
+      idleTimeoutSeconds: options.idleTimeoutSeconds,
+      idleClients: options.idleClients,
+      transparentRetries: options.transparentRetries,
+      until: options.until,
+      lightLoad: options.lightLoad,
+    },
+    rpcs: run.load.total.rpcs,
+    failed: { ...run.load.total.failed },
+    refused: run.nlb.refusedNoTarget + run.nlb.refusedByTarget,
+    streamsReset: run.load.streamsReset,
+    streamsEnded: run.load.streamsEnded,
+    sigkills: run.sigkills,
+    rolloutCompleteSeconds: mean(rollouts.map((r) => r.rolloutCompleteSeconds)),
+    oldPodsGoneSeconds: mean(rollouts.map((r) => r.oldPodsGoneSeconds)),
+    lowerBoundSeconds: round(run.lowerBoundSeconds),
+    minRoutableTargets: Math.min(...rollouts.map((r) => r.minRoutableTargets)),
+    clients,
+    nlb: { ...run.nlb },
+    zones: zoneTimes(run),
+    rollouts,
+    wallSeconds: round(run.wallMs / 1000),
+  };
+}
+
+export function toJson(runs: readonly ScenarioRun[], timerLagP99Ms: number): LabJson {
+  const scenarios: { [name in ScenarioName]?: ScenarioJson } = {};
+  for (const run of runs) scenarios[run.scenario.name] = scenarioJson(run);
+  return { machine: { timerLagP99Ms }, scenarios };
+}
+
+/** Failed calls in all. */
+export function failedTotal(failed: Readonly<Record<string, number>>): number {
+  return Object.values(failed).reduce((a, b) => a + b, 0);
 }
 
 function failedText(failed: Readonly<Record<string, number>>): string {
   const entries = Object.entries(failed).sort((a, b) => b[1] - a[1]);
   if (entries.length === 0) return '0';
-  const total = entries.reduce((sum, [, n]) => sum + n, 0);
-  return `${total} (${entries.map(([name, n]) => `${name} ${n}`).join(', ')})`;
+  return `${failedTotal(failed)} (${entries.map(([name, n]) => `${name} ${n}`).join(', ')})`;
 }
 
 /** The table of results, one row per scenario. */
 export function formatTable(runs: readonly ScenarioRun[]): string {
-  const header = ['scenario', 'RPCs sent', 'failed RPCs', 'refused conns', 'streams reset', 'streams ended cleanly', 'SIGKILLs', 'rollout (budget s)'];
+  const header = [
+    'scenario',
+    'RPCs sent',
+    'failed RPCs',
+    'refused conns',
+    'streams reset',
+    'SIGKILLs',
+    'rollout complete (s)',
+    'old pods gone (s)',
+    'floor (s)',
+    'min targets',
+    'idle calls failed (short / long keepalive)',
+  ];
   const rows = runs.map((run) => {
-    const r = run.result;
-    return [run.scenario.name, String(r.rpcs), failedText(r.failed), String(r.refused), String(r.streamsReset), String(r.streamsEnded), String(r.sigkills), r.rolloutSeconds.toFixed(1)];
+    const j = scenarioJson(run);
+    const idle = (kind: ClientKind): string => `${failedTotal(j.clients[kind].failed)}/${j.clients[kind].rpcs}`;
+    return [
+      run.scenario.name,
+      String(j.rpcs),
+      failedText(j.failed),
+      String(j.refused),
+      String(j.streamsReset),
+      String(j.sigkills),
+      j.rolloutCompleteSeconds.toFixed(1),
+      j.oldPodsGoneSeconds.toFixed(1),
+      j.lowerBoundSeconds.toFixed(1),
+      String(j.minRoutableTargets),
+      `${idle('idle-short-keepalive')} / ${idle('idle-long-keepalive')}`,
+    ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
   const line = (cells: readonly string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
@@ -53,18 +320,38 @@ function topDetails(record: Readonly<Record<string, number>>, limit = 4): string
     .map(([detail, n]) => `${n} × ${detail.length > 140 ? `${detail.slice(0, 137)}...` : detail}`);
 }
 
+const fmt = (n: number | null): string => (n === null ? '–' : n.toFixed(1));
+
 /** What each scenario ran with and, when something failed, why. */
 export function formatDetails(runs: readonly ScenarioRun[]): string {
   const lines: string[] = [];
   for (const run of runs) {
-    const { options, nlb, load, rollouts } = run;
+    const { options, nlb, load } = run;
+    const j = scenarioJson(run);
     lines.push(`${run.scenario.name}: ${run.scenario.summary}`);
     lines.push(
-      `  ${options.restarts} restart(s) of ${options.replicas} replicas behind ${options.nodes} NLB nodes, propagation [${options.propagationSeconds * PROPAGATION_MIN_SHARE}, ${options.propagationSeconds}) s, seed ${options.seed}, 1 s = ${options.scaleMs} ms; ${(run.wallMs / 1000).toFixed(1)} s wall`,
+      `  ${options.restarts} restart(s) of ${options.replicas} replicas behind ${options.nodes} NLB nodes in ${options.zones} zone(s)${options.crossZone ? ', cross-zone on' : ''}; ` +
+        `NLB propagation ${formatRange(nlbPropagationRange(options))} s (budget ${options.propagationSeconds}), registration ${formatRange(options.registration)} s, ` +
+        `unhealthy lag ${formatRange(options.unhealthyLag)} s, idle timeout ${options.idleTimeoutSeconds} s; seed ${options.seed}, 1 s = ${options.scaleMs} ms; ${j.wallSeconds.toFixed(1)} s wall`,
     );
-    lines.push(`  rollouts (budget s, restart → old pods gone from Kubernetes and the NLB): ${rollouts.map((r) => ((r.endedAt - r.startedAt) / options.scaleMs).toFixed(1)).join(', ')}`);
-    lines.push(`  NLB: refused ${nlb.refusedNoTarget} with no usable target, ${nlb.refusedByTarget} by the target; reset ${nlb.resetDeregistered} at the deregistration delay's end, ${nlb.resetUnhealthy} as unhealthy`);
-    for (const detail of topDetails(load.failedDetails)) lines.push(`  failed: ${detail}`);
+    for (const r of j.rollouts) {
+      lines.push(
+        `  rollout ${r.index}: complete ${r.rolloutCompleteSeconds.toFixed(1)} s, old pods gone ${r.oldPodsGoneSeconds.toFixed(1)} s, floor ${r.lowerBoundSeconds.toFixed(1)} s, fewest routable targets ${r.minRoutableTargets}`,
+      );
+      for (const t of r.terminations) {
+        lines.push(
+          `    ${t.pod} (zone ${t.zone}): SIGTERM ${fmt(t.sigtermSeconds)}, exit ${fmt(t.exitSeconds)}${t.sigkilled ? ' (SIGKILL)' : ''}; ` +
+            `last new connection ${fmt(t.truth.lastNewConnectionSeconds.max)}, routing stopped ${fmt(t.truth.stoppedRoutingSeconds.max)} (per node ${t.truth.stoppedRoutingSeconds.perNode.map(fmt).join(', ')}), ` +
+            `${t.truth.newConnectionsAfterSigterm.total} new connection(s) after SIGTERM`,
+        );
+      }
+    }
+    for (const z of j.zones) if (options.zones > 1 || z.darkSeconds > 0) lines.push(`  zone ${z.zone} (nodes ${z.nodes.map((n) => n + 1).join(', ')}): dark ${z.darkSeconds} s, out of DNS ${z.outOfDnsSeconds} s`);
+    lines.push(
+      `  NLB: refused ${nlb.refusedNoTarget} with no target, ${nlb.refusedByTarget} by the target; reset ${nlb.resetDeregistered} at the deregistration delay's end, ${nlb.resetUnhealthy} as unhealthy; ` +
+        `${nlb.failOpenConnections} failed open; ${nlb.idleDropped} idle flows forgotten, ${nlb.idleResets} RSTs on them`,
+    );
+    for (const kind of ['unary', 'churn'] as const) for (const detail of topDetails(load.byClient[kind].failedDetails)) lines.push(`  ${kind} failed: ${detail}`);
     for (const detail of topDetails(load.streamResetDetails)) lines.push(`  stream reset: ${detail}`);
   }
   return lines.join('\n');

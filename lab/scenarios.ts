@@ -6,6 +6,8 @@
  * - `naive`: what a cluster does when nobody set anything (Kubernetes, LBC and AWS
  *   defaults) with a server whose graceful stop waits on its streams forever.
  * - `seed`: the hand-set values of the article the project starts from.
+ * - `no-gate`: `derived` for a namespace without the LBC's pod readiness gate, as
+ *   `planDrain({ readinessGate: false })` derives it (minReadySeconds instead of the gate).
  */
 import {
   DEREGISTRATION_DELAY,
@@ -16,7 +18,7 @@ import {
   type DrainPlan,
 } from 'grpc-drain';
 
-export const SCENARIO_NAMES = ['derived', 'naive', 'seed'] as const;
+export const SCENARIO_NAMES = ['derived', 'naive', 'seed', 'no-gate'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** The NLB target group's health check. */
@@ -102,8 +104,28 @@ function numberAttribute(plan: DrainPlan, key: string): number {
 export function derivedScenario(propagationSeconds: number): Scenario {
   const plan = planDrain({ propagationSeconds });
   return {
+    ...planScenario(plan),
     name: 'derived',
     summary: `planDrain({ propagationSeconds: ${propagationSeconds} }): sleep ${plan.preStopSleepSeconds}, grace ${plan.terminationGracePeriodSeconds}, delay ${plan.deregistrationDelaySeconds}`,
+  };
+}
+
+/**
+ * `no-gate`: the plan for a namespace without the readiness gate. New pods count as available
+ * after the plan's minReadySeconds, whether or not the NLB routes to them yet.
+ */
+export function noGateScenario(propagationSeconds: number): Scenario {
+  const plan = planDrain({ propagationSeconds, readinessGate: false });
+  return {
+    ...planScenario(plan),
+    name: 'no-gate',
+    summary: `planDrain({ propagationSeconds: ${propagationSeconds}, readinessGate: false }): no readiness gate, minReadySeconds ${plan.rollout.minReadySeconds}`,
+  };
+}
+
+/** Every setting of a scenario read from `plan`. */
+function planScenario(plan: DrainPlan): Omit<Scenario, 'name' | 'summary'> {
+  return {
     pod: {
       preStopSleepSeconds: plan.preStopSleepSeconds,
       terminationGracePeriodSeconds: plan.terminationGracePeriodSeconds,
@@ -218,5 +240,7 @@ export function scenario(name: ScenarioName, propagationSeconds: number): Scenar
       return naiveScenario();
     case 'seed':
       return seedScenario(derivedScenario(propagationSeconds).rollout);
+    case 'no-gate':
+      return noGateScenario(propagationSeconds);
   }
 }

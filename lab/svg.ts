@@ -3,13 +3,19 @@
  * first the first restart deleted), on an axis of budget seconds from its deletion:
  * - the kubelet (preStop sleep, SIGTERM, exit or SIGKILL, the end of the grace period);
  * - the server's own log (readiness 503, streams hung up, graceful stop or forced stop, cleanup);
- * - each NLB node's view of that pod's target (unknown, initial, healthy, unhealthy,
- *   draining, removed), with the end of the deregistration delay;
+ * - each NLB node's view of that pod's target (unknown, initial, healthy, judged unhealthy
+ *   but still routed during the unhealthy lag, unhealthy, draining, removed), with the
+ *   node's zone, a tick where it last opened a new connection to the pod (the ground truth),
+ *   the end of the deregistration delay and the NLB's propagation bound;
+ * - with several zones, each zone's standing: healthy targets to route to, dark (none: its
+ *   nodes refuse or fail open), out of the NLB's DNS answer;
  * - the clients' errors per budget second in the same window (every pod's, stacked by kind).
  */
 import type { Pod } from './pod';
-import type { ScenarioRun } from './run-scenario';
-import type { ClientErrorKind, PodEventName, ViewLabel } from './trace';
+import { formatRange } from './ranges';
+import { failedTotal, scenarioJson, zoneName } from './report';
+import { nlbPropagationRange, type ScenarioRun } from './run-scenario';
+import type { ClientErrorKind, PodEventName, ViewLabel, ZoneTraceEvent } from './trace';
 
 const WIDTH = 960;
 const LEFT = 150;
@@ -22,6 +28,7 @@ const VIEW_COLOURS: { readonly [L in ViewLabel]: string } = {
   unknown: '#f4f4f4',
   initial: '#c7e9c0',
   healthy: '#41ab5d',
+  'unhealthy-lag': '#fee391',
   unhealthy: '#fd8d3c',
   draining: '#6baed6',
   'draining-unhealthy': '#9e9ac8',
@@ -32,7 +39,8 @@ const VIEW_NAMES: { readonly [L in ViewLabel]: string } = {
   unknown: 'not registered here yet',
   initial: 'initial (not yet healthy)',
   healthy: 'healthy: gets new connections',
-  unhealthy: 'unhealthy',
+  'unhealthy-lag': 'judged unhealthy, still routed',
+  unhealthy: 'unhealthy: no new connections',
   draining: 'draining: no new connections',
   'draining-unhealthy': 'draining and unhealthy',
   removed: 'removed (delay over)',
@@ -54,6 +62,8 @@ const ERROR_NAMES: { readonly [K in ClientErrorKind]: string } = {
 
 const ERROR_ORDER: readonly ClientErrorKind[] = ['unary', 'refused', 'stream', 'reset'];
 
+const ZONE_COLOURS = { ok: '#e5f5e0', dark: '#cb181d', out: '#fcbba1' } as const;
+
 const LEGEND: readonly (readonly [string, string])[] = [
   ['#fdd0a2', 'kubelet: preStop sleep'],
   ['#fee6ce', 'kubelet: SIGTERM sent → exit'],
@@ -62,6 +72,9 @@ const LEGEND: readonly (readonly [string, string])[] = [
   ['#fc9272', 'server: stop forced / killed'],
   ['#dadaeb', 'server: cleanup'],
   ...(Object.keys(VIEW_NAMES) as ViewLabel[]).map((label) => [VIEW_COLOURS[label], `node: ${VIEW_NAMES[label]}`] as const),
+  ['#000000', 'node: last new connection to the pod'],
+  [ZONE_COLOURS.dark, 'zone: no healthy target (dark)'],
+  [ZONE_COLOURS.out, 'zone: out of the NLB DNS answer'],
   ...ERROR_ORDER.map((kind) => [ERROR_COLOURS[kind], ERROR_NAMES[kind]] as const),
 ];
 const LEGEND_PER_ROW = 4;
@@ -103,7 +116,7 @@ class Picture {
     const { pod: spec, targetGroup } = run.scenario;
     const exit = this.seconds(pod.at.exited);
     const forgotten = this.seconds(pod.forgottenAt);
-    const end = Math.max(spec.terminationGracePeriodSeconds, targetGroup.deregistrationDelaySeconds, exit ?? 0, forgotten ?? 0);
+    const end = Math.max(spec.terminationGracePeriodSeconds, targetGroup.deregistrationDelaySeconds, nlbPropagationRange(run.options).maxSeconds, exit ?? 0, forgotten ?? 0);
     this.from = -Math.max(5, Math.ceil(end * 0.05));
     this.to = end + Math.max(5, Math.ceil(end * 0.05));
   }
@@ -138,8 +151,9 @@ class Picture {
     const { run, pod } = this;
     const { scenario, options } = run;
     const nodes = options.nodes;
-    const rowsTop = 100;
-    const rows = 2 + nodes;
+    const zoneRows = options.zones > 1 ? options.zones : 0;
+    const rowsTop = 124;
+    const rows = 2 + nodes + zoneRows;
     const histogramTop = rowsTop + rows * (ROW + GAP) + 26;
     const axisY = histogramTop + HISTOGRAM;
     const legendTop = axisY + 40;
@@ -147,14 +161,16 @@ class Picture {
 
     this.out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="12">`);
     this.out.push(`<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`);
-    const r = run.result;
-    const failed = Object.values(r.failed).reduce((a, b) => a + b, 0);
-    this.text(10, 20, `${scenario.name}: termination of ${pod.name}, budget seconds from its deletion`, 'font-size="15" font-weight="bold"');
+    const r = scenarioJson(run);
+    const zones = options.zones > 1 ? ` over ${options.zones} zones${options.crossZone ? ' (cross-zone on)' : ''}` : '';
+    this.text(10, 20, `${scenario.name}: termination of ${pod.name}${options.zones > 1 ? ` (zone ${zoneName(pod.zone)})` : ''}, budget seconds from its deletion`, 'font-size="15" font-weight="bold"');
     this.text(10, 38, scenario.summary, 'fill="#444444"');
+    const nlb = `NLB propagation ${formatRange(nlbPropagationRange(options))} s, unhealthy lag ${formatRange(options.unhealthyLag)} s, registration ${formatRange(options.registration)} s`;
+    this.text(10, 56, `whole run (${options.restarts} restart(s), ${options.replicas} replicas, ${nodes} NLB nodes${zones}, ${nlb}, 1 s = ${options.scaleMs} ms):`, 'fill="#444444"');
     this.text(
       10,
-      56,
-      `whole run (${options.restarts} restart(s), ${options.replicas} replicas, ${nodes} NLB nodes, 1 s = ${options.scaleMs} ms): ${r.rpcs} RPCs, ${failed} failed, ${r.refused} refused, ${r.streamsReset} streams reset, ${r.streamsEnded} ended cleanly, ${r.sigkills} SIGKILLs`,
+      72,
+      `${r.rpcs} RPCs, ${failedTotal(r.failed)} failed, ${r.refused} refused, ${r.streamsReset} streams reset, ${r.streamsEnded} ended cleanly, ${r.sigkills} SIGKILLs; rollout complete ${r.rolloutCompleteSeconds} s, old pods gone ${r.oldPodsGoneSeconds} s (floor ${r.lowerBoundSeconds} s)`,
       'fill="#444444"',
     );
 
@@ -201,11 +217,13 @@ class Picture {
     if (at('force-shutdown') !== undefined) this.marker(at('force-shutdown') as number, y, 'drain timeout: forced stop', '#cb181d');
     if (at('drain-complete') !== undefined) this.marker(at('drain-complete') as number, y, 'graceful stop complete', '#08519c');
 
-    // NLB nodes.
+    // NLB nodes, with the ground truth: the last new connection each opened to the pod.
     const views = run.trace.views.filter((v) => v.target === pod.name);
+    const termination = run.rollouts.flatMap((rollout) => rollout.terminations).find((t) => t.pod === pod);
     for (let node = 0; node < nodes; node += 1) {
       y += ROW + GAP;
-      this.text(10, y + 15, `NLB node ${node + 1}`);
+      const zone = run.nodeZones[node] ?? 0;
+      this.text(10, y + 15, options.zones > 1 ? `NLB node ${node + 1} · zone ${zoneName(zone)}` : `NLB node ${node + 1}`);
       const mine = views.filter((v) => v.node === node);
       mine.forEach((v, i) => {
         const start = (v.at - this.deletedAt) / this.scaleMs;
@@ -213,24 +231,45 @@ class Picture {
         const stop = next ? (next.at - this.deletedAt) / this.scaleMs : this.to;
         this.rect(start, stop, y, ROW, VIEW_COLOURS[v.label], `${VIEW_NAMES[v.label]} from ${fmt(start)} s`);
       });
+      const last = this.seconds(termination?.truth[node]?.lastNewConnectionAt);
+      if (last !== undefined && last >= this.from) {
+        const x = this.x(last);
+        this.out.push(`<line x1="${fmt(x)}" y1="${y - 2}" x2="${fmt(x)}" y2="${y + ROW + 2}" stroke="#000000" stroke-width="2"><title>${escape(`last new connection at ${fmt(last)} s`)}</title></line>`);
+      }
+    }
+
+    // Zones: dark (no healthy target to route to) and out of DNS.
+    for (let zone = 0; zone < zoneRows; zone += 1) {
+      y += ROW + GAP;
+      this.text(10, y + 15, `zone ${zoneName(zone)}`);
+      const events: ZoneTraceEvent[] = run.trace.zones.filter((z) => z.zone === zone);
+      events.forEach((event, i) => {
+        const start = (event.at - this.deletedAt) / this.scaleMs;
+        const next = events[i + 1];
+        const stop = next ? (next.at - this.deletedAt) / this.scaleMs : this.to;
+        const colour = event.routableTargets === 0 ? ZONE_COLOURS.dark : event.inDns ? ZONE_COLOURS.ok : ZONE_COLOURS.out;
+        this.rect(start, stop, y, ROW, colour, `${event.routableTargets} healthy target(s) per node, ${event.inDns ? 'in' : 'out of'} DNS, from ${fmt(start)} s`);
+      });
     }
 
     // Reference lines across the rows.
+    const propagation = nlbPropagationRange(options).maxSeconds;
     const lines: [number, string, string][] = [
       [0, '#000000', 'deleted'],
       [scenario.pod.terminationGracePeriodSeconds, '#cb181d', `grace period ${scenario.pod.terminationGracePeriodSeconds} s`],
       [scenario.targetGroup.deregistrationDelaySeconds, '#2171b5', `deregistration delay ${scenario.targetGroup.deregistrationDelaySeconds} s`],
+      [propagation, '#6a51a3', `NLB propagation < ${propagation} s`],
     ];
     // Errors right of this line belong to the next deploy.
-    const next = run.rollouts.find((r) => r.startedAt > this.deletedAt);
-    const nextAt = this.seconds(next?.startedAt);
+    const next = run.rollouts.find((rollout) => rollout.record.startedAt > this.deletedAt);
+    const nextAt = this.seconds(next?.record.startedAt);
     if (nextAt !== undefined && nextAt < this.to) lines.push([nextAt, '#737373', 'next restart']);
     lines.forEach(([t, colour, label], i) => {
       const x = this.x(t);
       this.out.push(`<line x1="${fmt(x)}" y1="${rowsTop - 4}" x2="${fmt(x)}" y2="${axisY}" stroke="${colour}" stroke-width="1.2"${i === 0 ? '' : ' stroke-dasharray="5,3"'}/>`);
-      // Staggered, so labels of lines close together do not overlap; right-aligned near the edge.
+      // Staggered over three rows, so labels of lines close together do not overlap; right-aligned near the edge.
       const nearEdge = x > WIDTH - RIGHT - 180;
-      this.text(nearEdge ? x - 3 : x + 3, rowsTop - 8 - (i % 2) * 13, label, `fill="${colour}" font-size="11"${nearEdge ? ' text-anchor="end"' : ''}`);
+      this.text(nearEdge ? x - 3 : x + 3, rowsTop - 8 - (i % 3) * 12, label, `fill="${colour}" font-size="11"${nearEdge ? ' text-anchor="end"' : ''}`);
     });
 
     this.histogram(histogramTop);

@@ -4,14 +4,21 @@
  *
  * Sources (REFERENCES.md, "AWS NLB target groups"):
  * - A registered target gets traffic once it has passed the health check `healthyThreshold`
- *   times in a row (state `initial` until then), and stops getting new connections after
- *   `unhealthyThreshold` failures in a row (NLB user guide, target-group health checks).
+ *   times in a row (state `initial` until then), and its verdict turns unhealthy after
+ *   `unhealthyThreshold` failures in a row (NLB user guide, "Health checks for Network Load
+ *   Balancer target groups").
+ * - A node goes on opening new connections to a target it has judged unhealthy for a while:
+ *   health is decided by consensus of the NLB's nodes, and new connections reportedly stop
+ *   30–40 s after a target turns unhealthy (aws/containers-roadmap#470). The verdict is
+ *   immediate here; routing follows it when `nlb.ts` calls {@link TargetView.applyUnhealthy}
+ *   after that lag (`--unhealthy-lag`). A healthy verdict routes at once: registration reports
+ *   (`--registration`) already include the time until a new target gets traffic.
  * - Deregistration turns a target `draining`: no new connections; existing ones continue
  *   while the target stays healthy, until `deregistration_delay.timeout_seconds`; then they
  *   are reset only if `deregistration_delay.connection_termination.enabled` (ELB API
  *   `TargetGroupAttribute`). Health checks go on while it drains, which is why an unhealthy
  *   draining target can lose its connections early.
- * - An unhealthy target's connections are reset at once unless
+ * - An unhealthy target's connections are reset unless
  *   `target_health_state.unhealthy.connection_termination.enabled=false`, in which case they
  *   are reset after `target_health_state.unhealthy.draining_interval_seconds` (ELB API
  *   `TargetGroupAttribute`).
@@ -36,6 +43,8 @@ export type Thresholds = Pick<LabHealthCheck, 'healthyThreshold' | 'unhealthyThr
 export class TargetView {
   private registrationState: Registration = 'pending';
   private healthState: TargetHealth = 'initial';
+  /** The node routes by this: true from a healthy verdict until {@link applyUnhealthy}. */
+  private routed = false;
   private successesInARow = 0;
   private failuresInARow = 0;
 
@@ -53,9 +62,22 @@ export class TargetView {
     return this.healthState;
   }
 
-  /** The node may open a new connection to the target: registered (not draining) and healthy. */
+  /**
+   * The node may open a new connection to the target: registered (not draining) and routed
+   * as healthy (a fresh unhealthy verdict still routes until {@link applyUnhealthy}).
+   */
   get acceptsNewConnections(): boolean {
-    return this.registrationState === 'registered' && this.healthState === 'healthy';
+    return this.registrationState === 'registered' && this.routed;
+  }
+
+  /** Registered and not draining, whatever its health: what the node may fail open to. */
+  get registeredHere(): boolean {
+    return this.registrationState === 'registered';
+  }
+
+  /** The verdict is unhealthy but the node still routes to the target (the unhealthy lag). */
+  get inUnhealthyLag(): boolean {
+    return this.healthState === 'unhealthy' && this.routed;
   }
 
   /** The node health-checks the target: from the registration reaching it until the deregistration completes. */
@@ -73,7 +95,7 @@ export class TargetView {
       case 'draining':
         return this.healthState === 'unhealthy' ? 'draining-unhealthy' : 'draining';
       case 'registered':
-        return this.healthState;
+        return this.inUnhealthyLag ? 'unhealthy-lag' : this.healthState;
     }
   }
 
@@ -113,13 +135,39 @@ export class TargetView {
     if (passed) {
       this.failuresInARow = 0;
       this.successesInARow += 1;
-      if (from !== 'healthy' && this.successesInARow >= this.thresholds.healthyThreshold) this.healthState = 'healthy';
+      if (from !== 'healthy' && this.successesInARow >= this.thresholds.healthyThreshold) {
+        this.healthState = 'healthy';
+        this.routed = true;
+      }
     } else {
       this.successesInARow = 0;
       this.failuresInARow += 1;
       if (from !== 'unhealthy' && this.failuresInARow >= this.thresholds.unhealthyThreshold) this.healthState = 'unhealthy';
     }
     return from === this.healthState ? undefined : { from, to: this.healthState };
+  }
+
+  /**
+   * A target of a service that has been up for a while: registered and healthy already
+   * (its checks go on as usual). @returns whether anything changed
+   */
+  registerHealthy(): boolean {
+    if (this.registrationState !== 'pending') return false;
+    this.registrationState = 'registered';
+    this.healthState = 'healthy';
+    this.routed = true;
+    this.successesInARow = this.thresholds.healthyThreshold;
+    return true;
+  }
+
+  /**
+   * The unhealthy lag has passed: the node stops routing to the target, if its verdict is
+   * still unhealthy. @returns whether routing stopped now
+   */
+  applyUnhealthy(): boolean {
+    if (this.healthState !== 'unhealthy' || !this.routed) return false;
+    this.routed = false;
+    return true;
   }
 }
 
@@ -133,4 +181,37 @@ export function unhealthyAction(targetGroup: LabTargetGroup): UnhealthyAction {
 /** What the node does with a target's open connections when its deregistration delay ends. */
 export function deregistrationEndAction(targetGroup: LabTargetGroup): 'reset' | 'keep' {
   return targetGroup.connectionTermination ? 'reset' : 'keep';
+}
+
+/** A target as a node's routing sees it. */
+export interface RoutedTarget {
+  readonly view: TargetView;
+  /** The target's zone. */
+  readonly zone: number;
+}
+
+/**
+ * The targets a node in `zone` may send a new connection to: the healthy ones it routes to in
+ * its zone (every zone with cross-zone load balancing); when there is none, every target
+ * registered there whatever its health, the routing failover ("Target group health": below
+ * the minimum healthy target count, default 1, "the load balancer sends traffic to all
+ * targets that are available to the load balancer node, including unhealthy targets").
+ * Draining targets are never available. An empty list: the node refuses.
+ */
+export function routeCandidates<T extends RoutedTarget>(targets: readonly T[], zone: number, crossZone: boolean): { readonly targets: T[]; readonly failOpen: boolean } {
+  const scope = targets.filter((t) => crossZone || t.zone === zone);
+  const healthy = scope.filter((t) => t.view.acceptsNewConnections);
+  if (healthy.length > 0) return { targets: healthy, failOpen: false };
+  return { targets: scope.filter((t) => t.view.registeredHere), failOpen: true };
+}
+
+/**
+ * DNS failover: which zones' node addresses the NLB's name resolves to, given which zones have
+ * a healthy target. A zone without one is left out, unless no zone has one: then all are in
+ * (fail-open; NLB guide, health checks; AWS knowledge center
+ * "elb-dns-cross-zone-balance-configuration").
+ */
+export function zonesInDns(healthy: readonly boolean[]): boolean[] {
+  const any = healthy.some(Boolean);
+  return healthy.map((h) => h || !any);
 }

@@ -30,14 +30,26 @@ export interface PodTraceEvent {
   readonly event: PodEventName;
 }
 
-/** How one NLB node sees one target (AWS's target states, plus "not yet known" and "unhealthy while draining"). */
-export type ViewLabel = 'unknown' | 'initial' | 'healthy' | 'unhealthy' | 'draining' | 'draining-unhealthy' | 'removed';
+/**
+ * How one NLB node sees one target: AWS's target states, plus "not yet known", "judged
+ * unhealthy but still routed" (the unhealthy lag) and "unhealthy while draining".
+ */
+export type ViewLabel = 'unknown' | 'initial' | 'healthy' | 'unhealthy-lag' | 'unhealthy' | 'draining' | 'draining-unhealthy' | 'removed';
 
 export interface ViewTraceEvent {
   readonly at: number;
   readonly node: number;
   readonly target: string;
   readonly label: ViewLabel;
+}
+
+/** A zone's standing: healthy targets its nodes route to, and whether its nodes are in the NLB's DNS answer. */
+export interface ZoneTraceEvent {
+  readonly at: number;
+  readonly zone: number;
+  /** The fewest routable targets any node of the zone has (0: the zone is dark). */
+  readonly routableTargets: number;
+  readonly inDns: boolean;
 }
 
 /** What a client saw go wrong, or a connection the NLB refused. */
@@ -57,6 +69,8 @@ export class Trace {
   readonly pods: PodTraceEvent[] = [];
   readonly views: ViewTraceEvent[] = [];
   readonly errors: ClientErrorTraceEvent[] = [];
+  readonly zones: ZoneTraceEvent[] = [];
+  private readonly lastZone = new Map<number, ZoneTraceEvent>();
 
   /** Milliseconds since the scenario began. */
   now(): number {
@@ -69,6 +83,15 @@ export class Trace {
 
   view(node: number, target: string, label: ViewLabel): void {
     this.views.push({ at: this.now(), node, target, label });
+  }
+
+  /** Records a zone's standing when it changed. */
+  zone(zone: number, routableTargets: number, inDns: boolean): void {
+    const last = this.lastZone.get(zone);
+    if (last && last.routableTargets === routableTargets && last.inDns === inDns) return;
+    const event = { at: this.now(), zone, routableTargets, inDns };
+    this.lastZone.set(zone, event);
+    this.zones.push(event);
   }
 
   error(kind: ClientErrorKind, node: number, detail: string): void {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, Testing } from 'cdk8s';
-import { RULE_INFO } from 'grpc-drain';
+import { RULE_INFO, rulesTableMarkdown } from 'grpc-drain';
 import { GrpcDeployment } from 'grpc-drain/cdk8s';
 
 const root = join(__dirname, '..');
@@ -12,7 +12,13 @@ describe('README', () => {
     expect(readme).toContain('npm ci && npx cdk8s synth');
     expect(readme).toContain('npm test ');
     const ci = readFileSync(join(root, '.ci', 'run'), 'utf8').split('\n').filter((line) => line && !line.startsWith('#') && !line.startsWith('set ') && !line.startsWith('cd '));
-    expect(ci).toEqual(['npm ci', 'npm test']);
+    // Before them only the install of promtool, which the metrics test runs (issue 14).
+    expect(ci.slice(-2)).toEqual(['npm ci', 'npm test']);
+    expect(ci.slice(0, -2)).toEqual([expect.stringMatching(/^command -v promtool .*apt-get install .*prometheus/)]);
+  });
+
+  it('shows the rules table generated from the registry, verbatim', () => {
+    expect(readme).toContain(`${rulesTableMarkdown()}\n`);
   });
 
   it('lists every rule with its severity', () => {
@@ -23,8 +29,8 @@ describe('README', () => {
     }
   });
 
-  it('shows the error a user really gets for its example budget', () => {
-    const block = readme.split("Error: unsafe drain budget of GrpcDeployment 'engine'")[1].split('```')[0];
+  it('shows the error a user really gets for its example budget, prefix included', () => {
+    const block = readme.split("\nDrainBudgetError: unsafe drain budget of GrpcDeployment 'engine'")[1].split('```')[0];
     let message = '';
     try {
       new GrpcDeployment(Testing.chart(), 'engine', {
@@ -34,8 +40,8 @@ describe('README', () => {
         budget: { drainTimeout: Duration.seconds(30), terminationGracePeriod: Duration.seconds(40) },
       });
     } catch (error) {
-      message = (error as Error).message;
+      message = String(error);
     }
-    expect(`unsafe drain budget of GrpcDeployment 'engine'${block}`.trim()).toBe(message);
+    expect(`DrainBudgetError: unsafe drain budget of GrpcDeployment 'engine'${block}`.trim()).toBe(message);
   });
 });

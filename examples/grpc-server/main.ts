@@ -12,12 +12,17 @@
  *   ENGINE_SUBMIT_DELAY_MS  time Submit takes before it answers           default 0
  *   ENGINE_TICK_MS          interval between tasks on a Subscribe stream  default 1000
  *   ENGINE_TRACK_STREAMS    "false" leaves Subscribe streams untracked    default true
- *                           (the naive server: its streams hold the graceful stop open)
+ *                           (the naive server: its streams hold the graceful stop open, and it
+ *                           binds gRPC itself, as a plain grpc-js server: no measurement, the
+ *                           listener closes at SIGTERM, one GOAWAY)
  *   ENGINE_CLEANUP_MS       time the example cleanup hook takes           default 0
  *
- * Every lifecycle event is one JSON line on stdout (`event`: grpc-listening, health-listening,
- * sigterm, ready-503, streams-ended, drain-complete | force-shutdown, cleanup-complete,
- * health-closed, exit, …), so a harness can follow each replica.
+ * Every lifecycle event is one JSON line on stdout (`event`: health-listening, grpc-listening,
+ * ready-200, engine-started, sigterm, ready-503, streams-ended, late-connection,
+ * drain-complete | force-shutdown, cleanup-complete, health-closed, propagation, exit, …), so
+ * a harness can follow each replica; `propagation` is the termination report that
+ * `grpc-drain propagation` reads. GRPC_DRAIN_PRESTOP_SECONDS dates the deletion and
+ * GRPC_DRAIN_LATE_CONNECTIONS (serve | goaway | refuse) says what connections after SIGTERM get.
  */
 import * as path from 'node:path';
 import { hostname } from 'node:os';
@@ -72,8 +77,18 @@ async function main(): Promise<void> {
   const trackStreams = process.env.ENGINE_TRACK_STREAMS !== 'false';
 
   const server = new grpc.Server();
-  // Before addService, so the drain counts every call; not ready until the gRPC port is bound.
-  const drain = createDrain(server, { initiallyReady: false, healthHost: process.env.HEALTH_HOST || undefined });
+  // Before addService, so the drain counts every call. The runtime owns the gRPC port: it dates
+  // every new connection (the propagation report at exit) and answers /ready 200 only once
+  // the port is bound.
+  // The naive server (ENGINE_TRACK_STREAMS=false) stays a plain grpc-js server at SIGTERM too:
+  // it binds the port itself, so tryShutdown closes the listener (late connections refused)
+  // and sends its single GOAWAY; it measures nothing.
+  const ownListener = trackStreams;
+  const drain = createDrain(server, {
+    healthHost: process.env.HEALTH_HOST || undefined,
+    podName: instance,
+    ...(ownListener ? { grpcPort, grpcHost, credentials: grpc.ServerCredentials.createInsecure() } : { initiallyReady: false }),
+  });
 
   let nextTask = 0;
   const taskId = (): string => `${instance}-${(nextTask += 1)}`;
@@ -108,13 +123,17 @@ async function main(): Promise<void> {
     });
   });
 
-  await drain.listen();
-  const boundPort = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${grpcHost}:${grpcPort}`, grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port)));
-  });
-  drain.setReady(true);
-  log('grpc-listening', `engine ${instance} serving gRPC on ${grpcHost}:${boundPort}`, {
-    port: boundPort,
+  await drain.listen(); // health, then (owned) gRPC: the runtime logs health-listening, grpc-listening
+  let port = drain.grpcAddress?.port;
+  if (!ownListener) {
+    port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(`${grpcHost}:${grpcPort}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
+    });
+    drain.setReady(true);
+    log('grpc-listening', `gRPC on ${grpcHost}:${port}, bound by the server (not owned by the runtime)`, { address: grpcHost, port });
+  }
+  log('engine-started', `engine ${instance} serving gRPC on ${grpcHost}:${port}`, {
+    port: port ?? grpcPort,
     instance,
     trackStreams,
     startupMs: Math.round(process.uptime() * 1000),

@@ -1,9 +1,9 @@
 /**
- * The seed scenario as a Pulumi program: a gRPC task-queue engine (workers hold long-lived
- * subscriber streams) behind an internet-facing NLB on EKS, with the deregistration
- * propagation measured at about 20 s and a 10 s bound on the graceful stop. The same budget
- * as examples/cdk8s/engine-chart.ts gives the same Deployment, PodDisruptionBudget and
- * Service (test/pulumi/parity.test.ts checks it).
+ * The example engine (the README's "seed") as a Pulumi program: a gRPC task-queue engine
+ * (workers hold long-lived subscriber streams) behind an internet-facing NLB on EKS, with
+ * the deregistration propagation measured at about 20 s and a 10 s bound on the graceful
+ * stop. The same budget as examples/cdk8s/engine-chart.ts gives the same Deployment,
+ * PodDisruptionBudget and Service (test/pulumi/parity.test.ts checks it).
  *
  * `pulumi up` against a cluster that runs the AWS Load Balancer Controller. Two other ways
  * to get the same settings, in this folder:

@@ -11,7 +11,8 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { type GrpcDeployment, NlbTargetGroup } from 'grpc-drain/pulumi';
+import type { GrpcDeployment } from 'grpc-drain/pulumi';
+import { NlbTargetGroup } from 'grpc-drain/pulumi/aws';
 
 export function engineTargetGroup(engine: GrpcDeployment, vpcId: pulumi.Input<string>, loadBalancerArn: pulumi.Input<string>): NlbTargetGroup {
   return new NlbTargetGroup('engine-tg', {

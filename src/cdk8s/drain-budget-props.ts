@@ -40,6 +40,12 @@ export interface DrainBudgetProps {
    */
   readonly propagation?: Duration;
   /**
+   * Time for a new pod's IP to be registered and healthy in the NLB; without the readiness
+   * gate new pods wait `minReadySeconds` = registration + healthyThreshold × interval.
+   * @default Duration.seconds(120)
+   */
+  readonly registration?: Duration;
+  /**
    * Bound on the graceful stop after SIGTERM (streams hung up, in-flight RPCs finish);
    * passed to the server as `GRPC_DRAIN_TIMEOUT_SECONDS`.
    * @default Duration.seconds(10)
@@ -82,8 +88,14 @@ export interface DrainBudgetProps {
    */
   readonly kubernetesVersion?: string;
   /**
+   * The AWS Load Balancer Controller's version ("2.7", "2.4.6"): what it honours of the plan
+   * is checked (rule `lbc-supports`).
+   * @default "2.7"
+   */
+  readonly lbcVersion?: string;
+  /**
    * The namespace is labelled `elbv2.k8s.aws/pod-readiness-gate-inject: enabled`; without it
-   * new pods wait `minReadySeconds` = propagation + healthyThreshold × interval instead.
+   * new pods wait `minReadySeconds` = registration + healthyThreshold × interval instead.
    * @default true
    */
   readonly readinessGate?: boolean;
@@ -101,6 +113,7 @@ export interface DrainBudgetProps {
 
 const DURATION_FIELDS = [
   ['propagation', 'propagationSeconds'],
+  ['registration', 'registrationSeconds'],
   ['drainTimeout', 'drainTimeoutSeconds'],
   ['cleanup', 'cleanupSeconds'],
   ['headroom', 'headroomSeconds'],
@@ -108,7 +121,7 @@ const DURATION_FIELDS = [
   ['deregistrationDelay', 'deregistrationDelaySeconds'],
   ['maxTerminationGracePeriod', 'maxTerminationGracePeriodSeconds'],
 ] as const;
-const PLAIN_FIELDS = ['kubernetesVersion', 'readinessGate', 'readinessPath', 'livenessPath'] as const;
+const PLAIN_FIELDS = ['kubernetesVersion', 'lbcVersion', 'readinessGate', 'readinessPath', 'livenessPath'] as const;
 const HEALTH_CHECK_DURATIONS = [
   ['interval', 'intervalSeconds'],
   ['timeout', 'timeoutSeconds'],
@@ -117,6 +130,7 @@ const HEALTH_CHECK_COUNTS = ['healthyThreshold', 'unhealthyThreshold'] as const;
 
 const LABELS: { readonly [F in BudgetField]: string } = {
   propagationSeconds: 'budget.propagation',
+  registrationSeconds: 'budget.registration',
   drainTimeoutSeconds: 'budget.drainTimeout',
   cleanupSeconds: 'budget.cleanup',
   headroomSeconds: 'budget.headroom',
@@ -129,6 +143,7 @@ const LABELS: { readonly [F in BudgetField]: string } = {
   'healthCheck.healthyThreshold': 'budget.healthCheck.healthyThreshold',
   'healthCheck.unhealthyThreshold': 'budget.healthCheck.unhealthyThreshold',
   kubernetesVersion: 'budget.kubernetesVersion',
+  lbcVersion: 'budget.lbcVersion',
   readinessGate: 'budget.readinessGate',
   healthPort: 'healthPort',
   readinessPath: 'budget.readinessPath',
@@ -147,6 +162,12 @@ export function cdk8sFieldLabel(field: BudgetField): string {
 export function toDrainBudget(props: DrainBudgetProps = {}, healthPort?: number): { budget: DrainBudget; violations: Finding[] } {
   const violations: Finding[] = [];
   const budget: Record<string, unknown> = {};
+  if (healthPort !== undefined) budget.healthPort = healthPort;
+  if (typeof props !== 'object' || props === null || Array.isArray(props)) {
+    // `null` is not "the defaults": say so rather than plan on them.
+    const message = `budget must be an object of Durations such as { propagation: Duration.seconds(20) } (leave it out for the defaults); got ${describeValue(props)}.`;
+    return { budget: budget as DrainBudget, violations: [{ rule: 'budget-valid', severity: 'error', field: 'budget', message }] };
+  }
   const seconds = (label: string, value: unknown): number | undefined => {
     if (value === undefined) return undefined;
     // Duck-typed: a second copy of cdk8s in node_modules would defeat instanceof.
@@ -182,6 +203,5 @@ export function toDrainBudget(props: DrainBudgetProps = {}, healthPort?: number)
     }
     budget.healthCheck = typeof hc === 'object' && hc !== null ? healthCheck : hc;
   }
-  if (healthPort !== undefined) budget.healthPort = healthPort;
   return { budget: budget as DrainBudget, violations };
 }

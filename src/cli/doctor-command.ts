@@ -1,7 +1,8 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { getHeapStatistics } from 'v8';
-import type { BudgetField } from '../model';
+import type { Command } from 'commander';
+import type { Finding } from '../model';
 import { DrainBudgetError } from '../plan';
 import {
   describeProblem,
@@ -9,66 +10,45 @@ import {
   formatJson,
   formatSarif,
   formatText,
-  parseDuration,
   resolveDoctorOptions,
   type DoctorOptions,
   type InputProblem,
   type ManifestSource,
 } from '../doctor';
+import { budgetFlagLabel, budgetProblemLines, DEFAULT_MAX_INPUT_BYTES, readBudgetFlags, readManifestFlags, showSize } from './budget-flags';
 import { EXIT, UsageError, useColor, type CliIo } from './io';
+import { unknownFlagProblems } from './unknown-flags';
 
 /** Output formats of `grpc-drain doctor`. */
 export const DOCTOR_FORMATS = ['text', 'json', 'sarif'] as const;
 export type DoctorFormat = (typeof DOCTOR_FORMATS)[number];
 
-/** The flags of `grpc-drain doctor`, as commander hands them over (strings, unparsed). */
+/** The flags of `grpc-drain doctor` that are not budget or manifest flags, as commander hands them over. */
 export interface DoctorFlags {
+  readonly output?: string;
+  /** The old name of `--output`, kept as an alias. */
   readonly format?: string;
-  readonly propagation?: string;
-  readonly drain?: string;
-  readonly cleanup?: string;
-  readonly headroom?: string;
-  readonly kubernetesVersion?: string;
-  readonly maxGrace?: string;
-  readonly readinessGate?: boolean;
+  /** `-f FILE`, as with kubectl. */
+  readonly filename?: readonly string[];
   readonly namespace?: string;
   readonly color?: boolean;
-  /** `--lbc-class`: the LBC's `--load-balancer-class`. */
-  readonly lbcClass?: string;
-  /** `--no-lbc-webhook` sets it to false. */
-  readonly lbcWebhook?: boolean;
-  /** `--max-input-size`: bound on the bytes read. */
-  readonly maxInputSize?: string;
 }
 
-/** How the doctor's flags are named in messages. */
-const DOCTOR_FLAG: Partial<Record<BudgetField | 'defaultNamespace', string>> = {
-  propagationSeconds: '--propagation',
-  drainTimeoutSeconds: '--drain',
-  cleanupSeconds: '--cleanup',
-  headroomSeconds: '--headroom',
-  kubernetesVersion: '--kubernetes-version',
-  maxTerminationGracePeriodSeconds: '--max-grace',
-  readinessGate: '--readiness-gate',
-};
+/** `-o/--output` (or its alias `--format`): one of text, json, sarif. */
+function outputFormat(flags: DoctorFlags, problems: string[]): DoctorFormat {
+  if (flags.output !== undefined && flags.format !== undefined && flags.output !== flags.format) {
+    problems.push(`-o/--output ${flags.output} and --format ${flags.format} disagree; give one of them (--format is the old name of --output).`);
+  }
+  const format = flags.output ?? flags.format ?? 'text';
+  if (!(DOCTOR_FORMATS as readonly string[]).includes(format)) {
+    problems.push(`-o/--output must be one of ${DOCTOR_FORMATS.join(', ')}; got ${JSON.stringify(format)}.`);
+    return 'text';
+  }
+  return format as DoctorFormat;
+}
 
 /** Doctor options that are not budget fields, as their flags are named. */
 const OPTION_FLAG: Readonly<Record<string, string>> = { defaultNamespace: '--namespace', lbcClass: '--lbc-class' };
-
-/** A duration flag as seconds, or a usage error in the budget's words. */
-export function durationFlag(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = parseDuration(value);
-  if (seconds === undefined) {
-    throw new UsageError(`[budget-valid] ${flag} must be a duration such as 20s, 1m30s, 500ms or a number of seconds; got ${JSON.stringify(value)}.`);
-  }
-  return seconds;
-}
-
-/** Turns budget violations into one usage error, one line per violation. */
-export function budgetUsageError(error: DrainBudgetError): UsageError {
-  return new UsageError(error.violations.map((v) => `[${v.rule}] ${v.message}`).join('\n'));
-}
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
@@ -87,34 +67,6 @@ function describeFsError(file: string, error: unknown): UsageError {
   const code = (error as { code?: unknown } | null)?.code;
   const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : error instanceof Error ? error.message : String(error);
   return new UsageError(`cannot read ${file}: ${why}`);
-}
-
-/**
- * Default bound on the bytes of input read in one run. Parsing holds the objects in memory
- * (several times the text); beyond a few hundred MiB Node's default heap runs out and V8
- * aborts the process instead of failing cleanly, so the doctor refuses such input first.
- */
-export const DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024;
-
-/** Heap the doctor may need per byte of input, with margin (measured 12.5 by bench/doctor). */
-const HEAP_BYTES_PER_INPUT_BYTE = 16;
-
-const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kib|mib|gib|kb|mb|gb|k|m|g)?$/i;
-const SIZE_UNIT: Readonly<Record<string, number>> = { b: 1, k: 1024, kib: 1024, kb: 1000, m: 1024 ** 2, mib: 1024 ** 2, mb: 1000 ** 2, g: 1024 ** 3, gib: 1024 ** 3, gb: 1000 ** 3 };
-
-/** `64MiB`, `500MB`, `1048576`: a size in bytes, or a usage error. */
-export function sizeFlag(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const match = SIZE.exec(value.trim());
-  const bytes = match ? Math.floor(Number(match[1]) * SIZE_UNIT[(match[2] ?? 'b').toLowerCase()]!) : NaN;
-  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new UsageError(`${flag} must be a size such as 64MiB, 500MB or a number of bytes; got ${JSON.stringify(value)}.`);
-  return bytes;
-}
-
-/** `200 MiB`, `1.5 KiB`, `512 bytes`. */
-function mib(bytes: number): string {
-  const [value, unit] = bytes >= 1024 ** 3 ? [bytes / 1024 ** 3, 'GiB'] : bytes >= 1024 ** 2 ? [bytes / 1024 ** 2, 'MiB'] : bytes >= 1024 ? [bytes / 1024, 'KiB'] : [bytes, 'bytes'];
-  return `${value.toFixed(1).replace(/\.0$/, '')} ${unit}`;
 }
 
 /** Reads stdin up to `limit` bytes; `undefined` when it holds more. */
@@ -151,7 +103,7 @@ export async function readSources(files: readonly string[], io: CliIo, maxBytes:
   const problems: InputProblem[] = [];
   let total = 0;
   const over = (file: string, bytes: number) =>
-    problems.push({ file, message: `${file === '-' ? 'stdin' : file} holds ${mib(bytes)}, which takes the input over the limit of ${mib(maxBytes)}: it is not read (raise the limit with --max-input-size)` });
+    problems.push({ file, message: `${file === '-' ? 'stdin' : file} holds ${showSize(bytes)}, which takes the input over the limit of ${showSize(maxBytes)}: it is not read (raise the limit with --max-input-size)` });
   for (const file of files) {
     if (file === '-') {
       const read = await readStdin(io.stdin, maxBytes - total);
@@ -167,7 +119,9 @@ export async function readSources(files: readonly string[], io: CliIo, maxBytes:
       const stat = await fs.stat(file);
       paths = stat.isDirectory() ? await filesUnder(file) : [file];
     } catch (error) {
-      problems.push({ file, message: describeFsError(file, error).message });
+      // `-f json` read as kubectl reads it: a file named json, most likely meant as the output format.
+      const hint = (DOCTOR_FORMATS as readonly string[]).includes(file) ? ` (-f names a file, as with kubectl; the output format is -o ${file})` : '';
+      problems.push({ file, message: `${describeFsError(file, error).message}${hint}` });
       continue;
     }
     for (const p of paths) {
@@ -188,52 +142,43 @@ export async function readSources(files: readonly string[], io: CliIo, maxBytes:
   return { sources, problems };
 }
 
-/** Converts the flags, checking them with the budget's rules. */
-export function doctorOptions(flags: DoctorFlags): DoctorOptions {
+/**
+ * The doctor options the flags describe, checked with the budget's rules, and the input bound;
+ * every problem goes to `problems` (all at once), `undefined` when there is one.
+ */
+export function doctorOptions(command: Command, problems: string[]): { options: DoctorOptions; maxInputBytes: number } | undefined {
+  const flags = command.opts<DoctorFlags>();
+  const { budget, problems: flagProblems } = readBudgetFlags(command);
+  const manifest = readManifestFlags(command, getHeapStatistics().heap_size_limit);
   const options: DoctorOptions = {
-    ...(flags.propagation !== undefined && { propagationSeconds: durationFlag('--propagation', flags.propagation)! }),
-    ...(flags.drain !== undefined && { drainTimeoutSeconds: durationFlag('--drain', flags.drain)! }),
-    ...(flags.cleanup !== undefined && { cleanupSeconds: durationFlag('--cleanup', flags.cleanup)! }),
-    ...(flags.headroom !== undefined && { headroomSeconds: durationFlag('--headroom', flags.headroom)! }),
-    ...(flags.maxGrace !== undefined && { maxTerminationGracePeriodSeconds: durationFlag('--max-grace', flags.maxGrace)! }),
-    ...(flags.kubernetesVersion !== undefined && { kubernetesVersion: flags.kubernetesVersion }),
-    ...(flags.readinessGate !== undefined && { readinessGate: flags.readinessGate }),
+    ...(budget as DoctorOptions),
     ...(flags.namespace !== undefined && { defaultNamespace: flags.namespace }),
-    ...(flags.lbcClass !== undefined && { lbcClass: flags.lbcClass }),
-    ...(flags.lbcWebhook === false && { lbcWebhook: false }),
+    ...(manifest.values.lbcClass !== undefined && { lbcClass: manifest.values.lbcClass }),
+    ...(manifest.values.lbcWebhook !== undefined && { lbcWebhook: manifest.values.lbcWebhook }),
   };
+  let violations: readonly Finding[] = [];
   try {
-    resolveDoctorOptions(options, (field) => DOCTOR_FLAG[field] ?? field);
+    resolveDoctorOptions(options, budgetFlagLabel);
   } catch (error) {
-    if (error instanceof DrainBudgetError) {
-      // The namespace check is not labelled by the budget; name its flag here.
-      throw budgetUsageError(
-        new DrainBudgetError(error.violations.map((v) => (OPTION_FLAG[v.field] !== undefined ? { ...v, message: v.message.replace(v.field, OPTION_FLAG[v.field]!) } : v))),
-      );
-    }
-    throw error;
+    if (!(error instanceof DrainBudgetError)) throw error;
+    // The options that are not budget fields are not labelled by the budget; name their flags here.
+    violations = error.violations.map((v) => (OPTION_FLAG[v.field] !== undefined ? { ...v, message: v.message.replace(v.field, OPTION_FLAG[v.field]!) } : v));
   }
-  return options;
+  problems.push(...budgetProblemLines(flagProblems, violations), ...manifest.problems);
+  return problems.length > 0 ? undefined : { options, maxInputBytes: manifest.values.maxInputBytes };
 }
 
 /** `grpc-drain doctor`: diagnoses the manifests, prints the report, returns the exit code. */
-export async function runDoctor(files: readonly string[], flags: DoctorFlags, io: CliIo): Promise<number> {
-  const format = flags.format ?? 'text';
-  if (!(DOCTOR_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format must be one of ${DOCTOR_FORMATS.join(', ')}; got ${JSON.stringify(format)}`);
-  }
-  const options = doctorOptions(flags);
-  const maxBytes = sizeFlag('--max-input-size', flags.maxInputSize) ?? DEFAULT_MAX_INPUT_BYTES;
-  // The doctor holds about 13 bytes of heap per byte of input (bench/doctor: 12.5 MiB per MiB);
-  // beyond Node's heap limit V8 aborts the process, so a larger bound is refused up front.
-  const heapBound = Math.floor(getHeapStatistics().heap_size_limit / HEAP_BYTES_PER_INPUT_BYTE);
-  if (maxBytes > heapBound) {
-    throw new UsageError(
-      `--max-input-size ${mib(maxBytes)} needs about ${mib(maxBytes * HEAP_BYTES_PER_INPUT_BYTE)} of heap, more than Node's limit of ${mib(getHeapStatistics().heap_size_limit)}: raise the limit too (NODE_OPTIONS=--max-old-space-size=${Math.ceil((maxBytes * HEAP_BYTES_PER_INPUT_BYTE) / 1024 / 1024)}) or read less at once`,
-    );
-  }
-  const { sources, problems } = await readSources(files, io, maxBytes);
-  const report = diagnoseManifests(sources, options, problems);
+export async function runDoctor(positional: readonly string[], command: Command, io: CliIo): Promise<number> {
+  const flags = command.opts<DoctorFlags>();
+  const problems = [...unknownFlagProblems(command)];
+  const format = outputFormat(flags, problems);
+  const resolved = doctorOptions(command, problems);
+  if (problems.length > 0 || !resolved) throw new UsageError(problems.join('\n'));
+  const { options, maxInputBytes } = resolved;
+  const files = [...positional, ...(flags.filename ?? [])];
+  const { sources, problems: unread } = await readSources(files, io, maxInputBytes);
+  const report = diagnoseManifests(sources, options, unread);
   if (report.objectCount === 0) {
     // Nothing could be read: exit 2 with every reason.
     if (report.problems.length > 0) throw new UsageError(report.problems.map(describeProblem).join('\n'));

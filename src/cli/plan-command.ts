@@ -1,8 +1,10 @@
+import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import type { BudgetField, DrainBudget } from '../model';
+import type { Finding } from '../model';
 import { DrainBudgetError, planDrain, type DrainPlan } from '../plan';
 import {
   DEFAULT_CONTAINER_NAME,
+  DEFAULT_SCHEME,
   renderContainerFragment,
   renderContractEnv,
   renderServiceAnnotations,
@@ -10,90 +12,38 @@ import {
   type LoadBalancerScheme,
 } from '../render';
 import { styleFor } from '../doctor';
-import { budgetUsageError, durationFlag } from './doctor-command';
+import { budgetFlagLabel, budgetProblemLines, readBudgetFlags } from './budget-flags';
 import { UsageError, useColor, type CliIo } from './io';
+import { unknownFlagProblems } from './unknown-flags';
 import { renderTimelineChart } from './timeline-chart';
 
-/** The flags of `grpc-drain plan`, one per budget input, as commander hands them over. */
+/** The flags of `grpc-drain plan` that are not budget inputs, as commander hands them over. */
 export interface PlanFlags {
-  readonly propagation?: string;
-  readonly drain?: string;
-  readonly cleanup?: string;
-  readonly headroom?: string;
-  readonly hcInterval?: string;
-  readonly hcTimeout?: string;
-  readonly hcHealthyThreshold?: string;
-  readonly hcUnhealthyThreshold?: string;
-  readonly grace?: string;
-  readonly deregistrationDelay?: string;
-  readonly maxGrace?: string;
-  readonly kubernetesVersion?: string;
-  readonly readinessGate?: boolean;
-  readonly healthPort?: string;
-  readonly readinessPath?: string;
-  readonly livenessPath?: string;
   readonly scheme?: string;
   readonly container?: string;
+  readonly output?: string;
   readonly json?: boolean;
   readonly color?: boolean;
 }
 
-/** How budget fields are named in the plan's messages: as the flags that set them. */
-export const PLAN_FLAG: Readonly<Record<BudgetField, string>> = {
-  propagationSeconds: '--propagation',
-  drainTimeoutSeconds: '--drain',
-  cleanupSeconds: '--cleanup',
-  headroomSeconds: '--headroom',
-  healthCheck: 'health check',
-  'healthCheck.intervalSeconds': '--hc-interval',
-  'healthCheck.timeoutSeconds': '--hc-timeout',
-  'healthCheck.healthyThreshold': '--hc-healthy-threshold',
-  'healthCheck.unhealthyThreshold': '--hc-unhealthy-threshold',
-  terminationGracePeriodSeconds: '--grace',
-  deregistrationDelaySeconds: '--deregistration-delay',
-  maxTerminationGracePeriodSeconds: '--max-grace',
-  kubernetesVersion: '--kubernetes-version',
-  readinessGate: '--readiness-gate',
-  healthPort: '--health-port',
-  readinessPath: '--readiness-path',
-  livenessPath: '--liveness-path',
-};
+/** Output formats of `grpc-drain plan`. */
+export const PLAN_OUTPUTS = ['text', 'json'] as const;
 
-/** A whole-number flag; anything else goes to the budget as text, which reports it (`budget-valid`). */
-function countFlag(value: string | undefined): number | string | undefined {
-  if (value === undefined) return undefined;
-  return /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+function schemeFlag(value: string | undefined, problems: string[]): LoadBalancerScheme {
+  if (value === undefined || value === 'internal' || value === 'internet-facing') return value ?? DEFAULT_SCHEME;
+  problems.push(`[budget-valid] --scheme must be internal or internet-facing; got ${JSON.stringify(value)}.`);
+  return DEFAULT_SCHEME;
 }
 
-/** The budget the flags describe (unparsable durations are usage errors; the rest is checked by the plan). */
-export function planBudget(flags: PlanFlags): DrainBudget {
-  const healthCheck = {
-    ...(flags.hcInterval !== undefined && { intervalSeconds: durationFlag('--hc-interval', flags.hcInterval)! }),
-    ...(flags.hcTimeout !== undefined && { timeoutSeconds: durationFlag('--hc-timeout', flags.hcTimeout)! }),
-    ...(flags.hcHealthyThreshold !== undefined && { healthyThreshold: countFlag(flags.hcHealthyThreshold) as number }),
-    ...(flags.hcUnhealthyThreshold !== undefined && { unhealthyThreshold: countFlag(flags.hcUnhealthyThreshold) as number }),
-  };
-  return {
-    ...(flags.propagation !== undefined && { propagationSeconds: durationFlag('--propagation', flags.propagation)! }),
-    ...(flags.drain !== undefined && { drainTimeoutSeconds: durationFlag('--drain', flags.drain)! }),
-    ...(flags.cleanup !== undefined && { cleanupSeconds: durationFlag('--cleanup', flags.cleanup)! }),
-    ...(flags.headroom !== undefined && { headroomSeconds: durationFlag('--headroom', flags.headroom)! }),
-    ...(Object.keys(healthCheck).length > 0 && { healthCheck }),
-    ...(flags.grace !== undefined && { terminationGracePeriodSeconds: durationFlag('--grace', flags.grace)! }),
-    ...(flags.deregistrationDelay !== undefined && { deregistrationDelaySeconds: durationFlag('--deregistration-delay', flags.deregistrationDelay)! }),
-    ...(flags.maxGrace !== undefined && { maxTerminationGracePeriodSeconds: durationFlag('--max-grace', flags.maxGrace)! }),
-    ...(flags.kubernetesVersion !== undefined && { kubernetesVersion: flags.kubernetesVersion }),
-    ...(flags.readinessGate !== undefined && { readinessGate: flags.readinessGate }),
-    // A port that is not a number goes through as text, so the budget names it in its message.
-    ...(flags.healthPort !== undefined && { healthPort: countFlag(flags.healthPort) as number }),
-    ...(flags.readinessPath !== undefined && { readinessPath: flags.readinessPath }),
-    ...(flags.livenessPath !== undefined && { livenessPath: flags.livenessPath }),
-  };
-}
-
-function schemeFlag(value: string | undefined): LoadBalancerScheme {
-  if (value === undefined || value === 'internal' || value === 'internet-facing') return value ?? 'internal';
-  throw new UsageError(`[budget-valid] --scheme must be internal or internet-facing; got ${JSON.stringify(value)}.`);
+/** `-o/--output`, with `--json` as the old spelling of `-o json`. */
+function outputFlag(flags: PlanFlags, problems: string[]): 'text' | 'json' {
+  const output = flags.output ?? (flags.json ? 'json' : 'text');
+  if (!(PLAN_OUTPUTS as readonly string[]).includes(output)) {
+    problems.push(`-o/--output must be one of ${PLAN_OUTPUTS.join(', ')} for plan; got ${JSON.stringify(output)}.`);
+    return 'text';
+  }
+  if (flags.json && output !== 'json') problems.push(`--json and -o ${output} disagree; give one of them.`);
+  return output as 'text' | 'json';
 }
 
 const YAML_OPTIONS = { lineWidth: 0 } as const;
@@ -122,20 +72,30 @@ export function planFragments(plan: DrainPlan, scheme: LoadBalancerScheme, conta
   };
 }
 
-/** `grpc-drain plan`: prints the derived settings and the timeline, or the budget's violations (exit 2). */
-export function runPlan(flags: PlanFlags, io: CliIo): number {
-  const budget = planBudget(flags);
-  const scheme = schemeFlag(flags.scheme);
+/**
+ * `grpc-drain plan`: prints the derived settings and the timeline, or every problem with the
+ * flags and the budget at once (exit 2).
+ */
+export function runPlan(command: Command, io: CliIo): number {
+  const flags = command.opts<PlanFlags>();
+  const problems = [...unknownFlagProblems(command)];
+  const { budget, problems: flagProblems } = readBudgetFlags(command);
+  const scheme = schemeFlag(flags.scheme, problems);
+  const format = outputFlag(flags, problems);
   const containerName = flags.container ?? DEFAULT_CONTAINER_NAME;
-  let plan: DrainPlan;
+  if (problems.length === 0 && command.args.length > 0) problems.push(`plan takes no arguments; got ${command.args.map((a) => JSON.stringify(a)).join(' ')}`);
+  let plan: DrainPlan | undefined;
+  let violations: readonly Finding[] = [];
   try {
-    plan = planDrain(budget, { fieldLabel: (field) => PLAN_FLAG[field], subject: 'drain budget' });
+    plan = planDrain(budget, { fieldLabel: budgetFlagLabel, subject: 'drain budget' });
   } catch (error) {
-    if (error instanceof DrainBudgetError) throw budgetUsageError(error);
-    throw error;
+    if (!(error instanceof DrainBudgetError)) throw error;
+    violations = error.violations;
   }
+  const lines = [...problems, ...budgetProblemLines(flagProblems, violations)];
+  if (lines.length > 0 || !plan) throw new UsageError(lines.join('\n'));
   const fragments = planFragments(plan, scheme, containerName);
-  if (flags.json) {
+  if (format === 'json') {
     const json = {
       budget: plan.budget,
       preStopSleepSeconds: plan.preStopSleepSeconds,
@@ -162,7 +122,7 @@ export function runPlan(flags: PlanFlags, io: CliIo): number {
   const heading = (text: string) => style.bold(`# ${text}`);
   const out = [
     style.bold(
-      `grpc-drain plan: propagation ${b.propagationSeconds}s, drain timeout ${b.drainTimeoutSeconds}s, cleanup ${b.cleanupSeconds}s, headroom ${b.headroomSeconds}s, Kubernetes ${b.kubernetesVersion}${b.maxTerminationGracePeriodSeconds !== undefined ? `, grace cap ${b.maxTerminationGracePeriodSeconds}s` : ''}`,
+      `grpc-drain plan: propagation ${b.propagationSeconds}s, drain timeout ${b.drainTimeoutSeconds}s, cleanup ${b.cleanupSeconds}s, headroom ${b.headroomSeconds}s, Kubernetes ${b.kubernetesVersion}, LBC ${b.lbcVersion}${b.readinessGate ? '' : `, no readiness gate (registration ${b.registrationSeconds}s)`}${b.maxTerminationGracePeriodSeconds !== undefined ? `, grace cap ${b.maxTerminationGracePeriodSeconds}s` : ''}`,
     ),
     '',
     heading(`Deployment: merge into the workload (container ${containerName})`),

@@ -1,7 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
-import { runDoctor, DOCTOR_FORMATS, type DoctorFlags } from './doctor-command';
+import { addBudgetFlags, addManifestFlags, DOCTOR_BUDGET_FIELDS, PLAN_BUDGET_FIELDS } from './budget-flags';
+import { runDoctor } from './doctor-command';
 import { EXIT, UsageError, type CliIo } from './io';
-import type { PlanFlags } from './plan-command';
+import { stripUnknownFlags } from './unknown-flags';
+import { PROPAGATION_HELP, PROPAGATION_OUTPUTS, runPropagation } from './propagation-command';
 
 /** The package version, read from package.json next to src/ and lib/ (`undefined` if it cannot be read). */
 function packageVersion(): string | undefined {
@@ -24,33 +26,35 @@ Deployments/StatefulSets it selects, and checks their drain settings with the ru
 drain plan. Each finding names the workload, the rule, the symptom it causes and a YAML
 fragment that fixes it without shrinking, inventing or replacing what the workload has.
 
-The drain timeout, cleanup, propagation and headroom come from each workload's
-grpc-drain.dev/budget annotation; where it is missing, from the flags (defaults 20s / 10s /
-5s / 10s), and the report says which values were assumed.
+The drain timeout, cleanup, propagation, headroom and registration come from each
+workload's grpc-drain.dev/budget annotation; where it is missing, from the flags (defaults
+20s / 10s / 5s / 10s / 120s), and the report says which values were assumed. Durations take
+20s, 1m30s, 500ms, .5s, 20us or plain seconds. Every bad flag is reported at once.
 
 Exit codes:
   0  no error finding (warnings allowed)
   1  at least one error finding
-  2  unusable input: a bad flag, or nothing could be read (files that cannot be read or
-     do not parse, no Kubernetes object at all); one unusable file among others is
-     reported in the output and the others are diagnosed
+  2  unusable input: a bad flag, or nothing could be read (no file readable, no document
+     parses, no Kubernetes object at all); a file or document that cannot be used among
+     others that can is reported as unusable, and the rest is diagnosed
 
 Examples:
   $ helm template my-release ./chart | grpc-drain doctor -
   $ kustomize build overlays/prod | grpc-drain doctor - --drain 30s --kubernetes-version 1.31
-  $ grpc-drain doctor k8s/ --format sarif > grpc-drain.sarif
+  $ grpc-drain doctor -f k8s/ -o sarif > grpc-drain.sarif
 `;
 
 const PLAN_HELP = `
 Derives every termination-related setting from one drain budget with checked arithmetic
 and prints them as YAML fragments (workload and pod template, Service annotations,
 target-group attributes, PodDisruptionBudget) and the termination timeline as a chart.
-Durations take 20s, 1m30s, 500ms or plain seconds; fractions are rounded up to seconds.
-A budget that cannot give a safe plan exits 2 and lists every violation.
+Durations take 20s, 1m30s, 500ms, .5s, 20us or plain seconds (the parser the runtime reads
+its variables with); fractions are rounded up to seconds. A budget that cannot give a safe
+plan exits 2 and lists every violation, and every bad flag, at once.
 
 Examples:
   $ grpc-drain plan --propagation 30s --drain 15s
-  $ grpc-drain plan --kubernetes-version 1.29 --max-grace 60s --json
+  $ grpc-drain plan --kubernetes-version 1.29 --max-grace spot -o json
 `;
 
 /**
@@ -70,61 +74,53 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
   const version = packageVersion();
   if (version !== undefined) program.version(version, '-V, --version');
 
-  program
+  const doctor = program
     .command('doctor')
     .summary('diagnose existing manifests (exit 0 clean, 1 errors, 2 unusable input)')
     .description('Diagnose the drain settings of gRPC workloads behind an AWS NLB in existing manifests.')
     .argument('[files...]', 'manifest files or directories; - reads stdin')
-    .addOption(new Option('-f, --format <format>', 'output format').choices([...DOCTOR_FORMATS]).default('text'))
-    .option('--propagation <duration>', 'NLB deregistration propagation, where no budget annotation gives it (default: 20s)')
-    .option('--drain <duration>', 'graceful-stop bound after SIGTERM, where no budget annotation gives it (default: 10s)')
-    .option('--cleanup <duration>', 'work after the drain before exit, where no budget annotation gives it (default: 5s)')
-    .option('--headroom <duration>', 'margin wanted before SIGKILL, where no budget annotation gives it (default: 10s)')
-    .option('--kubernetes-version <version>', 'cluster version, e.g. 1.30 (default: unknown)')
-    .option('--max-grace <duration>', "the cluster's cap on terminationGracePeriodSeconds (default: none)")
-    .option('--readiness-gate', 'namespaces not in the input carry elbv2.k8s.aws/pod-readiness-gate-inject=enabled')
-    .option('--no-readiness-gate', 'namespaces not in the input do not carry the readiness-gate label')
-    .option('-n, --namespace <name>', 'namespace of objects without one', 'default')
-    .option('--lbc-class <class>', "the Load Balancer Controller's --load-balancer-class (default: service.k8s.aws/nlb)")
-    .option('--no-lbc-webhook', "the controller runs without its Service webhook: class-less LoadBalancer Services are the in-tree cloud provider's")
-    .option('--max-input-size <size>', 'bound on the input read, e.g. 64MiB (default: 64MiB)')
+    .option('-f, --filename <file>', 'a manifest file or directory, as with kubectl (repeatable; same as a positional file)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('-o, --output <format>', 'output format: text (default), json or sarif')
+    .addOption(new Option('--format <format>', 'alias of --output'));
+  addBudgetFlags(doctor, DOCTOR_BUDGET_FIELDS, 'doctor')
+    .option('-n, --namespace <name>', 'namespace of objects without one', 'default');
+  addManifestFlags(doctor)
     .option('--no-color', 'never color the text output (it is colored only on a terminal without NO_COLOR)')
     .addHelpText('after', DOCTOR_HELP)
-    .action(async (files: string[], flags: DoctorFlags) => {
-      setExitCode(await runDoctor(files, flags, io));
+    .action(async (files: string[], _flags: unknown, command: Command) => {
+      setExitCode(await runDoctor(files, command, io));
     });
 
-  program
+  const plan = program
     .command('plan')
     .summary('derive the settings from a drain budget')
     .description('Derive every termination-related setting of a gRPC workload behind an AWS NLB from one drain budget.')
-    .option('--propagation <duration>', 'time for the NLB to stop opening new connections to a terminating pod: the preStop sleep (default: 20s)')
-    .option('--drain <duration>', 'bound on the graceful stop after SIGTERM (default: 10s)')
-    .option('--cleanup <duration>', 'work after the drain before exit (default: 5s)')
-    .option('--headroom <duration>', 'margin before SIGKILL (default: 10s)')
-    .option('--hc-interval <duration>', 'NLB health-check interval, 5–300s (default: 5s)')
-    .option('--hc-timeout <duration>', 'NLB health-check timeout, 2–120s and ≤ interval (default: min(6s, interval))')
-    .option('--hc-healthy-threshold <count>', 'successes before a target is healthy, 2–10 (default: 2)')
-    .option('--hc-unhealthy-threshold <count>', 'failures before a target is unhealthy, 2–10 (default: 2)')
-    .option('--grace <duration>', 'override terminationGracePeriodSeconds (default: sleep + drain + cleanup + headroom)')
-    .option('--deregistration-delay <duration>', 'override deregistration_delay.timeout_seconds, 0–3600s (default: the grace period)')
-    .option('--max-grace <duration>', "the cluster's cap on terminationGracePeriodSeconds (default: none)")
-    .option('--kubernetes-version <version>', 'cluster version: picks the preStop action (default: 1.30)')
-    .option('--readiness-gate', 'the namespace carries elbv2.k8s.aws/pod-readiness-gate-inject=enabled (default)')
-    .option('--no-readiness-gate', 'no readiness gate: minReadySeconds covers propagation + healthy threshold × interval')
-    .option('--health-port <port>', 'port of the HTTP health server (default: 8080)')
-    .option('--readiness-path <path>', 'readiness endpoint, 503 from SIGTERM on (default: /ready)')
-    .option('--liveness-path <path>', 'liveness endpoint (default: /live)')
+    .allowExcessArguments();
+  addBudgetFlags(plan, PLAN_BUDGET_FIELDS, 'plan')
     .option('--scheme <scheme>', 'NLB scheme: internal or internet-facing (default: internal)')
     .option('--container <name>', 'container name in the pod fragment (default: grpc)')
-    .option('--json', 'print the plan numbers, fragments and timeline as JSON')
+    .option('-o, --output <format>', 'output format: text (default) or json (the plan numbers, fragments and timeline)')
+    .option('--json', 'same as -o json')
     .option('--no-color', 'never color the output (it is colored only on a terminal without NO_COLOR)')
     .addHelpText('after', PLAN_HELP)
-    .action((flags: PlanFlags) => {
+    .action((_flags: unknown, command: Command) => {
       // Loaded when used: the plan command's YAML renderer is not needed to run the doctor.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { runPlan } = require('./plan-command') as typeof import('./plan-command');
-      setExitCode(runPlan(flags, io));
+      setExitCode(runPlan(command, io));
+    });
+
+  program
+    .command('propagation')
+    .summary("turn the runtime's termination reports into the propagation to budget")
+    .description("Read the runtime's termination reports (kubectl logs, a log export, the lab) and recommend the propagation budget.")
+    .argument('[files...]', 'log files; - reads stdin')
+    .option('-o, --output <format>', `output format: ${PROPAGATION_OUTPUTS.join(' (default) or ')}`)
+    .option('--json', 'same as -o json')
+    .option('--margin <duration>', 'added to the largest observed value before rounding up (default: 5s)')
+    .addHelpText('after', PROPAGATION_HELP)
+    .action(async (files: string[], _flags: unknown, command: Command) => {
+      setExitCode(await runPropagation(files, command, io));
     });
   return program;
 }
@@ -139,15 +135,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const program = createProgram(io, (c) => {
     code = c;
   });
+  // Unknown flags of a command are taken out first, so that it reports them with every other problem.
+  const command = program.commands.find((c) => c.name() === argv[0]);
+  const args = command ? [argv[0]!, ...stripUnknownFlags(command, argv.slice(1))] : [...argv];
   try {
     // With no command, commander prints the help to stderr and throws (exit code 1 → 2).
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has already written its message (or the help) to the configured output.
       code = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     } else if (error instanceof UsageError) {
-      io.stderr.write(`grpc-drain: ${error.message}\n`);
+      io.stderr.write(error.message.split('\n').map((line) => `grpc-drain: ${line}\n`).join(''));
       code = EXIT.usage;
     } else {
       const message = error instanceof Error ? error.message : String(error);

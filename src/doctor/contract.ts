@@ -1,5 +1,5 @@
-import { CONTRACT_ENV } from '../model';
-import { parseDuration } from './duration';
+import { CONTRACT_ENV, parseDuration, PORT } from '../model';
+import { ceilSeconds } from '../plan';
 import type { ContainerView } from './views/types';
 
 /**
@@ -19,47 +19,53 @@ export interface ContractValues {
   readonly healthPort?: number;
   readonly readinessPath?: string;
   readonly livenessPath?: string;
+  /** The literal text of each contract variable present, by name (for messages that quote it). */
+  readonly texts: Readonly<Record<string, string>>;
   /** Variables present with a value the doctor cannot use, in words. */
   readonly problems: readonly string[];
 }
 
-/**
- * `GRPC_DRAIN_PRESTOP_SECONDS`: added to the contract by the runtime's propagation
- * measurement (DESIGN.md §7). Read here by name until src/model's `CONTRACT_ENV` carries it.
- */
-const PRESTOP_SECONDS_ENV = 'GRPC_DRAIN_PRESTOP_SECONDS';
-
-type Reader = (value: string) => number | string | undefined;
-const seconds: Reader = (value) => {
-  const parsed = parseDuration(value);
-  return parsed !== undefined && Number.isFinite(parsed) ? Math.ceil(parsed) : undefined;
+/** How a variable's text becomes a value, and what it must be (for the message when it cannot). */
+interface Reader {
+  readonly read: (value: string) => number | string | undefined;
+  readonly what: string;
+}
+const seconds: Reader = {
+  // The runtime's own parser (src/model/duration.ts), rounded up as the budget rounds.
+  read: (value) => {
+    const parsed = parseDuration(value);
+    return parsed !== undefined ? ceilSeconds(parsed) : undefined;
+  },
+  what: 'a duration',
 };
-const port: Reader = (value) => (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65535 ? Number(value) : undefined);
-const path: Reader = (value) => (value.startsWith('/') ? value : undefined);
+const port: Reader = { read: (value) => (/^\d+$/.test(value) && Number(value) >= PORT.min && Number(value) <= PORT.max ? Number(value) : undefined), what: `a port number (${PORT.min}–${PORT.max})` };
+const path: Reader = { read: (value) => (value.startsWith('/') ? value : undefined), what: 'a path starting with /' };
 
 /** Contract variable → the value it gives and how it is read. */
-const CONTRACT_READERS: readonly { readonly name: string; readonly key: Exclude<keyof ContractValues, 'problems'>; readonly read: Reader }[] = [
-  { name: CONTRACT_ENV.drainTimeout, key: 'drainTimeoutSeconds', read: seconds },
-  { name: CONTRACT_ENV.cleanup, key: 'cleanupSeconds', read: seconds },
-  { name: PRESTOP_SECONDS_ENV, key: 'preStopSeconds', read: seconds },
-  { name: CONTRACT_ENV.healthPort, key: 'healthPort', read: port },
-  { name: CONTRACT_ENV.readinessPath, key: 'readinessPath', read: path },
-  { name: CONTRACT_ENV.livenessPath, key: 'livenessPath', read: path },
+const CONTRACT_READERS: readonly { readonly name: string; readonly key: Exclude<keyof ContractValues, 'problems' | 'texts'>; readonly reader: Reader }[] = [
+  { name: CONTRACT_ENV.drainTimeout, key: 'drainTimeoutSeconds', reader: seconds },
+  { name: CONTRACT_ENV.cleanup, key: 'cleanupSeconds', reader: seconds },
+  { name: CONTRACT_ENV.preStop, key: 'preStopSeconds', reader: seconds },
+  { name: CONTRACT_ENV.healthPort, key: 'healthPort', reader: port },
+  { name: CONTRACT_ENV.readinessPath, key: 'readinessPath', reader: path },
+  { name: CONTRACT_ENV.livenessPath, key: 'livenessPath', reader: path },
 ];
 
 /** Reads the contract variables of a container (the last definition of a name wins, as in the kubelet). */
 export function readContract(container: ContainerView | undefined): ContractValues {
   const values: Record<string, number | string> = {};
+  const texts: Record<string, string> = {};
   const problems: string[] = [];
-  if (!container) return { problems };
+  if (!container) return { texts, problems };
   const byName = new Map(container.env.map((variable) => [variable.name, variable.value]));
-  for (const { name, key, read } of CONTRACT_READERS) {
+  for (const { name, key, reader } of CONTRACT_READERS) {
     if (!byName.has(name)) continue;
     const raw = byName.get(name);
     if (raw === undefined) continue; // valueFrom: not in the manifest
-    const value = read(raw);
-    if (value === undefined) problems.push(`${name}=${JSON.stringify(raw)} is not usable: the runtime rejects it`);
+    texts[name] = raw;
+    const value = reader.read(raw);
+    if (value === undefined) problems.push(`env ${name}=${JSON.stringify(raw)} is not ${reader.what}: the grpc-drain runtime refuses to start with it.`);
     else values[key] = value;
   }
-  return { ...(values as Omit<ContractValues, 'problems'>), problems };
+  return { ...(values as Omit<ContractValues, 'problems' | 'texts'>), texts, problems };
 }

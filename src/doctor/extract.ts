@@ -1,6 +1,10 @@
 import {
   BUDGET_ANNOTATION,
+  CONTRACT_ENV,
+  DEPLOYMENT_PROGRESS_DEADLINE,
+  execDelay,
   KUBERNETES_DEFAULT_GRACE_SECONDS,
+  preStopDelaySeconds,
   READINESS_GATE_LABEL,
   type Finding,
   type PreStopHook,
@@ -8,7 +12,6 @@ import {
 } from '../model';
 import { resolveBudget } from '../plan';
 import { readContract, type ContractValues } from './contract';
-import { execDelay } from './exec-sleep';
 import type { Inventory } from './inventory';
 import { isObject, own, type JsonObject } from './json';
 import { perPortAttributesAnnotation } from './lbc/annotations';
@@ -34,7 +37,7 @@ export interface Extraction {
   readonly preStopAlsoRuns?: string;
 }
 
-type BudgetKey = 'propagationSeconds' | 'drainTimeoutSeconds' | 'cleanupSeconds' | 'headroomSeconds';
+type BudgetKey = 'propagationSeconds' | 'drainTimeoutSeconds' | 'cleanupSeconds' | 'headroomSeconds' | 'registrationSeconds';
 
 /** Reads the budget annotation (validated by the budget's own rules), then the env contract, then the options. */
 function readBudget(workload: WorkloadView, contract: ContractValues, options: ResolvedDoctorOptions): { budget: WorkloadBudget; findings: Finding[] } {
@@ -72,6 +75,9 @@ function readBudget(workload: WorkloadView, contract: ContractValues, options: R
   };
   const version = checked?.kubernetesVersion;
   const cap = checked?.maxTerminationGracePeriodSeconds;
+  // The plan writes registrationSeconds and lbcVersion into the annotation only when they are
+  // not the defaults (BudgetAnnotation): absent there, the option (or its default) holds.
+  const lbc = checked?.lbcVersion;
   return {
     findings,
     budget: {
@@ -79,6 +85,7 @@ function readBudget(workload: WorkloadView, contract: ContractValues, options: R
       drainTimeoutSeconds: number('drainTimeoutSeconds'),
       cleanupSeconds: number('cleanupSeconds'),
       headroomSeconds: number('headroomSeconds'),
+      registrationSeconds: number('registrationSeconds'),
       kubernetesVersion:
         own(annotated, 'kubernetesVersion') !== undefined && version !== undefined
           ? { value: version, source: 'annotation' }
@@ -91,7 +98,12 @@ function readBudget(workload: WorkloadView, contract: ContractValues, options: R
           : options.maxTerminationGracePeriodSeconds !== undefined
             ? { value: options.maxTerminationGracePeriodSeconds, source: 'option' }
             : { source: 'unknown' },
-      lbcVersion: options.lbcVersion !== undefined ? { value: options.lbcVersion, source: 'option' } : { source: 'unknown' },
+      lbcVersion:
+        own(annotated, 'lbcVersion') !== undefined && lbc !== undefined
+          ? { value: lbc, source: 'annotation' }
+          : options.lbcVersion !== undefined
+            ? { value: options.lbcVersion, source: 'option' }
+            : { source: 'unknown' },
     },
   };
 }
@@ -207,7 +219,7 @@ function readGrace(workload: WorkloadView, unknown: UnknownSetting[]): number | 
 
 /**
  * Rollout settings with the API defaults (apps/v1). Deployment: RollingUpdate, maxUnavailable
- * and maxSurge 25 %, minReadySeconds 0, replicas 1. StatefulSet: pods are replaced in place,
+ * and maxSurge 25 %, minReadySeconds 0, replicas 1, progressDeadlineSeconds 600. StatefulSet: pods are replaced in place,
  * one at a time (`maxUnavailable` is left unknown, as it cannot be 0 there). An autoscaler of
  * the input owns the replica count: it is then unknown.
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#strategy
@@ -220,7 +232,9 @@ function readRollout(workload: WorkloadView, inventory: Inventory, notes: string
   const replicas = autoscaler ? undefined : replicasField === undefined ? 1 : typeof replicasField === 'number' ? replicasField : undefined;
   if (autoscaler) assumptions.push(`${autoscaler.kind} ${autoscaler.namespace}/${autoscaler.name} sets the replica count: percentages of the rollout cannot be resolved`);
   const scale = { ...(replicas !== undefined && { replicas }), ...(autoscaler !== undefined && { autoscaled: true }) };
-  const withMinReady = minReadySeconds !== undefined ? { minReadySeconds } : {};
+  const deadline = workload.progressDeadlineSeconds;
+  const progressDeadlineSeconds = workload.kind !== 'Deployment' ? undefined : deadline === undefined ? DEPLOYMENT_PROGRESS_DEADLINE.value : typeof deadline === 'number' ? deadline : undefined;
+  const withMinReady = { ...(minReadySeconds !== undefined && { minReadySeconds }), ...(progressDeadlineSeconds !== undefined && { progressDeadlineSeconds }) };
   if (workload.kind === 'StatefulSet') {
     const type = workload.strategyType ?? 'RollingUpdate';
     const strategy = type === 'OnDelete' ? 'OnDelete' : type === 'RollingUpdate' ? 'RollingUpdate' : undefined;
@@ -269,8 +283,14 @@ export function extractSettings(target: Target, inventory: Inventory, options: R
   const preStop = container && !serving.injected ? readPreStop(container, notes, unknown, assumptions, (what) => (preStopAlsoRuns = what)) : undefined;
   const readinessProbe = container && !serving.injected ? readProbe(container, 'readinessProbe', notes, unknown) : undefined;
   const livenessProbe = container && !serving.injected ? readProbe(container, 'livenessProbe', notes, unknown) : undefined;
-  if (contract.preStopSeconds !== undefined && preStop !== undefined && (preStop.kind === 'sleep' || preStop.kind === 'exec') && preStop.seconds !== undefined && preStop.seconds !== contract.preStopSeconds) {
-    notes.push(`GRPC_DRAIN_PRESTOP_SECONDS is ${contract.preStopSeconds} but the preStop hook sleeps ${preStop.seconds}s: the runtime dates connections from the wrong moment; keep them equal.`);
+  const slept = preStopDelaySeconds(preStop);
+  if (contract.preStopSeconds !== undefined && slept !== undefined && slept !== contract.preStopSeconds) {
+    // The runtime dates the pod's deletion as SIGTERM − GRPC_DRAIN_PRESTOP_SECONDS (DESIGN.md §7).
+    const seconds = contract.preStopSeconds;
+    const text = contract.texts[CONTRACT_ENV.preStop];
+    notes.push(
+      `env ${CONTRACT_ENV.preStop}=${JSON.stringify(text)} but the preStop hook sleeps ${slept}s: the runtime dates the deletion ${seconds}s before SIGTERM, so its propagation reports are off by ${Math.abs(seconds - slept)}s; set ${CONTRACT_ENV.preStop} to "${slept}".`,
+    );
   }
   const terminationGracePeriodSeconds = readGrace(workload, unknown);
   const rollout = readRollout(workload, inventory, notes, assumptions);
@@ -298,6 +318,7 @@ export function extractSettings(target: Target, inventory: Inventory, options: R
     drainTimeoutSeconds: budget.drainTimeoutSeconds.value,
     cleanupSeconds: budget.cleanupSeconds.value,
     headroomSeconds: budget.headroomSeconds.value,
+    ...(budget.registrationSeconds.value !== undefined && { registrationSeconds: budget.registrationSeconds.value }),
     ...(budget.kubernetesVersion.value !== undefined && { kubernetesVersion: budget.kubernetesVersion.value }),
     ...(budget.maxTerminationGracePeriodSeconds.value !== undefined && { maxTerminationGracePeriodSeconds: budget.maxTerminationGracePeriodSeconds.value }),
     ...(budget.lbcVersion.value !== undefined && { lbcVersion: budget.lbcVersion.value }),
@@ -310,6 +331,7 @@ export function extractSettings(target: Target, inventory: Inventory, options: R
     podDisruptionBudget,
     ...(healthCheck !== undefined && { healthCheck }),
     ...(tg?.targetType !== undefined && { targetType: tg.targetType }),
+    ...(frontend?.door?.loadBalancerType !== undefined && { loadBalancerType: frontend.door.loadBalancerType }),
     ...(tg?.externalTrafficPolicy !== undefined && { externalTrafficPolicy: tg.externalTrafficPolicy }),
     ...(tg?.deregistrationDelaySeconds !== undefined && { deregistrationDelaySeconds: tg.deregistrationDelaySeconds }),
     ...(tg?.deregistrationDelaySource !== undefined && { deregistrationDelaySource: tg.deregistrationDelaySource }),

@@ -8,6 +8,7 @@ import {
   type HealthCheckSettings,
 } from '../model';
 import { DrainBudgetError, planDrain, type DrainPlan } from '../plan';
+import { fixDelaySeconds } from '../rules/rule';
 import { renderPodDisruptionBudget, renderPreStop, renderProbe } from '../render';
 import type { Extraction } from './extract';
 import { neverShrink, type FixSafety } from './fix-safety';
@@ -112,9 +113,21 @@ function planFor(extraction: Extraction, safety: FixSafety, plans: PlanCache, sl
   if (first instanceof DrainBudgetError) return first;
   const neededGrace = first.terminationGracePeriodSeconds;
   const grace = safety.currentGraceSeconds;
-  if (grace === undefined || grace <= neededGrace) return { plan: first, neededGrace };
-  const kept = plans.plan({ ...budget, terminationGracePeriodSeconds: grace });
-  return { plan: kept instanceof DrainBudgetError ? first : kept, neededGrace };
+  let plan = first;
+  if (grace !== undefined && grace > neededGrace) {
+    const kept = plans.plan({ ...budget, terminationGracePeriodSeconds: grace });
+    if (!(kept instanceof DrainBudgetError)) plan = kept;
+  }
+  // With the plan's sleep (raise), R = G of the grace the fix leaves, cut to the cluster's cap
+  // and to 3600 s: the number the deregistration rules name (src/rules fixDelaySeconds). A
+  // grace the budget cannot take as an override (beyond its bound, or above the cap) gives it
+  // as the delay itself.
+  const delay = sleep === 'raise' ? fixDelaySeconds(extraction.settings) : undefined;
+  if (delay !== undefined && delay !== plan.deregistrationDelaySeconds) {
+    const delayed = plans.plan({ ...budget, ...(plan !== first && { terminationGracePeriodSeconds: grace }), deregistrationDelaySeconds: delay });
+    if (!(delayed instanceof DrainBudgetError)) plan = delayed;
+  }
+  return { plan, neededGrace };
 }
 
 /** The plan of each sleep mode for one workload, computed once. */
@@ -312,8 +325,9 @@ const SLEEP_MODE: RuleSleep = {
   'grace-covers-drain': 'keep',
   'sleep-within-grace': 'keep',
   'sleep-action-supported': 'keep',
-  'deregistration-delay-bounded': 'keep',
-  'deregistration-delay-covers-drain': 'keep',
+  // The delay follows the grace period the fixes leave, with the plan's sleep (src/rules fixDelaySeconds).
+  'deregistration-delay-bounded': 'raise',
+  'deregistration-delay-covers-drain': 'raise',
   'rollout-waits-for-lb': 'budget',
   'budget-valid': 'budget',
 };
@@ -407,15 +421,6 @@ export function fixFor(finding: Finding, context: FixContext): Fix {
       build.attributes(attributeChangesOf(finding, plan));
       // The delay is bounded by the grace period: when the grace period is what is off, raise it too.
       build.pod({ grace: (safety.currentGraceSeconds ?? 0) < plan.terminationGracePeriodSeconds });
-      // The rule names the delay its own arithmetic gives (with the sleep the pod has today);
-      // the fix writes the plan's, R = G, and says why when they differ.
-      const named = /[Ss]et deregistration_delay\.timeout_seconds=(\d+)/.exec(finding.message)?.[1];
-      if (named !== undefined && Number(named) !== plan.deregistrationDelaySeconds && !('blocked' in (safety.attributes ?? { blocked: '' }))) {
-        const b = plan.budget;
-        build.note(
-          `This fix writes deregistration_delay.timeout_seconds=${plan.deregistrationDelaySeconds}, not ${named}: the delay follows the grace period of the workload's plan, ${plan.terminationGracePeriodSeconds}s (${b.terminationGracePeriodSeconds !== undefined ? 'its own grace period, which a fix never shrinks' : `sleep ${plan.preStopSleepSeconds}s + drain timeout ${b.drainTimeoutSeconds}s + cleanup ${b.cleanupSeconds}s + headroom ${b.headroomSeconds}s`}), so that the NLB lets go of the pod when the kubelet does.`,
-        );
-      }
       break;
     }
     case 'connection-termination-enabled':

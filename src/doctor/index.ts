@@ -6,8 +6,6 @@
  * that is safe to paste.
  */
 export { diagnose, diagnoseManifests, type InputReport } from './doctor';
-export { durationSeconds, parseDuration } from './duration';
-export { execDelay, execSleepSeconds, type ExecDelay } from './exec-sleep';
 export { DOCTOR_JSON_VERSION, formatJson } from './format/json';
 export { formatSarif, toSarif, type SarifLog, type SarifResult, type SarifRule, type SarifRun } from './format/sarif';
 export { COLOR_STYLE, PLAIN_STYLE, styleFor, type Style } from './format/style';

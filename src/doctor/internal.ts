@@ -23,7 +23,8 @@
  */
 export { admissionSidecars, isPlaceholderImage, isSidecarName, servingContainer, type AdmissionSidecar, type ServingContainer } from './containers';
 export { readContract, type ContractValues } from './contract';
-export { execDelay, type ExecDelay } from './exec-sleep';
+// The one exec-sleep parser and the LBC version gates live in src/model (shared with the rules).
+export { execDelay, LBC_FEATURES, lbcBefore, parseExecSleep, type ExecDelay } from '../model';
 export { extractSettings, type Extraction } from './extract';
 export { fixBudget, mergeAttributes, PLACEHOLDER, PlanCache, type SleepMode } from './fix';
 export { fixSafety, neverShrink, type FixSafety, type Permission, type ServedEndpoint } from './fix-safety';
@@ -31,7 +32,6 @@ export { Inventory } from './inventory';
 export { parseLbcStringMap, parseLegacyLbcStringMap, perPortAttributesAnnotation, READ_ANNOTATION, type StringMapParse } from './lbc/annotations';
 export { frontDoor, PROVISIONER_NAME, type FrontDoor, type FrontDoorOptions, type Provisioner } from './lbc/front-door';
 export { readBindingTargetGroup, readTargetGroup, type AttributeSources, type ReadHealthCheck, type TargetGroupSettings } from './lbc/target-group';
-export { lbcBefore, LBC_RELEASE } from './lbc/versions';
 export { readManifestText, type DocumentSpan, type ManifestObject, type ReadManifests } from './manifests';
 export { resolveDoctorOptions, type ResolvedDoctorOptions } from './options';
 export { containerWithoutService, pairTargets, resolvePort, type Frontend, type Pairing, type Target } from './pairing';

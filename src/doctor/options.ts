@@ -1,5 +1,4 @@
-import { BUDGET_DEFAULTS, LBC_LOAD_BALANCER_CLASS } from '../model';
-import { durationSeconds } from './duration';
+import { BUDGET_DEFAULTS, durationSeconds, LBC_LOAD_BALANCER_CLASS } from '../model';
 import { DrainBudgetError, resolveBudget, type FieldLabel } from '../plan';
 
 /**
@@ -27,6 +26,19 @@ export interface DoctorOptions {
    * @default 10
    */
   readonly headroomSeconds?: number;
+  /**
+   * Seconds for a new pod to be registered and healthy in the NLB (minReadySeconds without the
+   * readiness gate).
+   * @default 120
+   */
+  readonly registrationSeconds?: number;
+  /**
+   * The AWS Load Balancer Controller's version (`"2.7"`, `"v2.14.1"`): what it honours is
+   * checked (`lbc-supports`), and annotations are read the way that release reads them
+   * (named health-check port ≥ 2.6.2, per-port attributes ≥ 2.14.0, trimmed attributes ≥ 2.14.1).
+   * @default - unknown: `lbc-supports` stays silent and the newest release's reading is assumed
+   */
+  readonly lbcVersion?: string;
   /**
    * The cluster's Kubernetes version (`"1.30"`): whether the native preStop sleep exists.
    * @default - unknown: the version-dependent checks stay silent
@@ -60,15 +72,7 @@ export interface DoctorOptions {
    * @default true
    */
   readonly lbcWebhook?: boolean;
-  /**
-   * The LBC version (`"2.14"`): what it honours (named health-check port ≥ 2.6.2, per-port
-   * attributes ≥ 2.14, ...).
-   * @default - unknown: the version checks stay silent
-   */
-  readonly lbcVersion?: string;
 }
-
-const LBC_VERSION = /^v?\d+\.\d+(?:\.\d+)?$/;
 
 /** Options with each budget value and whether the caller gave it. */
 export interface ResolvedDoctorOptions {
@@ -76,13 +80,14 @@ export interface ResolvedDoctorOptions {
   readonly drainTimeoutSeconds: { readonly value: number; readonly given: boolean };
   readonly cleanupSeconds: { readonly value: number; readonly given: boolean };
   readonly headroomSeconds: { readonly value: number; readonly given: boolean };
+  readonly registrationSeconds: { readonly value: number; readonly given: boolean };
+  readonly lbcVersion?: string;
   readonly kubernetesVersion?: string;
   readonly maxTerminationGracePeriodSeconds?: number;
   readonly readinessGate?: boolean;
   readonly defaultNamespace: string;
   readonly lbcClass: string;
   readonly lbcWebhook: boolean;
-  readonly lbcVersion?: string;
 }
 
 /**
@@ -96,6 +101,8 @@ export function resolveDoctorOptions(options: DoctorOptions = {}, fieldLabel?: F
     ...(options.drainTimeoutSeconds !== undefined && { drainTimeoutSeconds: options.drainTimeoutSeconds }),
     ...(options.cleanupSeconds !== undefined && { cleanupSeconds: options.cleanupSeconds }),
     ...(options.headroomSeconds !== undefined && { headroomSeconds: options.headroomSeconds }),
+    ...(options.registrationSeconds !== undefined && { registrationSeconds: options.registrationSeconds }),
+    ...(options.lbcVersion !== undefined && { lbcVersion: options.lbcVersion }),
     ...(options.kubernetesVersion !== undefined && { kubernetesVersion: options.kubernetesVersion }),
     ...(options.maxTerminationGracePeriodSeconds !== undefined && { maxTerminationGracePeriodSeconds: options.maxTerminationGracePeriodSeconds }),
     ...(options.readinessGate !== undefined && { readinessGate: options.readinessGate }),
@@ -104,9 +111,6 @@ export function resolveDoctorOptions(options: DoctorOptions = {}, fieldLabel?: F
   const defaultNamespace = options.defaultNamespace ?? 'default';
   if (typeof defaultNamespace !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(defaultNamespace)) {
     violations.push({ rule: 'budget-valid', severity: 'error', field: 'defaultNamespace', message: `defaultNamespace must be a namespace name (RFC 1123 label); got ${JSON.stringify(defaultNamespace)}.` });
-  }
-  if (options.lbcVersion !== undefined && (typeof options.lbcVersion !== 'string' || !LBC_VERSION.test(options.lbcVersion))) {
-    violations.push({ rule: 'budget-valid', severity: 'error', field: 'lbcVersion', message: `lbcVersion must be a Load Balancer Controller version such as "2.14" or "v2.15.0"; got ${JSON.stringify(options.lbcVersion)}.` });
   }
   if (options.lbcClass !== undefined && (typeof options.lbcClass !== 'string' || options.lbcClass.trim() === '')) {
     violations.push({ rule: 'budget-valid', severity: 'error', field: 'lbcClass', message: `lbcClass must be a load-balancer class such as "service.k8s.aws/nlb"; got ${JSON.stringify(options.lbcClass)}.` });
@@ -118,13 +122,14 @@ export function resolveDoctorOptions(options: DoctorOptions = {}, fieldLabel?: F
     drainTimeoutSeconds: value(options.drainTimeoutSeconds, checked.drainTimeoutSeconds, BUDGET_DEFAULTS.drainTimeoutSeconds),
     cleanupSeconds: value(options.cleanupSeconds, checked.cleanupSeconds, BUDGET_DEFAULTS.cleanupSeconds),
     headroomSeconds: value(options.headroomSeconds, checked.headroomSeconds, BUDGET_DEFAULTS.headroomSeconds),
+    registrationSeconds: value(options.registrationSeconds, checked.registrationSeconds, BUDGET_DEFAULTS.registrationSeconds),
+    ...(options.lbcVersion !== undefined && checked.lbcVersion !== undefined && { lbcVersion: checked.lbcVersion }),
     ...(options.kubernetesVersion !== undefined && checked.kubernetesVersion !== undefined && { kubernetesVersion: checked.kubernetesVersion }),
     ...(checked.maxTerminationGracePeriodSeconds !== undefined && { maxTerminationGracePeriodSeconds: checked.maxTerminationGracePeriodSeconds }),
     ...(options.readinessGate !== undefined && { readinessGate: options.readinessGate }),
     defaultNamespace,
     lbcClass: options.lbcClass ?? LBC_LOAD_BALANCER_CLASS,
     lbcWebhook: options.lbcWebhook ?? true,
-    ...(options.lbcVersion !== undefined && { lbcVersion: options.lbcVersion.replace(/^v/, '') }),
   };
 }
 
@@ -141,6 +146,8 @@ export interface DoctorTextOptions {
   readonly cleanup?: string | number;
   /** @default 10s */
   readonly headroom?: string | number;
+  /** Registration of a new pod in the NLB (minReadySeconds without the readiness gate). @default 120s */
+  readonly registration?: string | number;
   /** @default - unknown */
   readonly kubernetesVersion?: string;
   /** The cluster's cap on terminationGracePeriodSeconds. @default - no cap */
@@ -160,6 +167,7 @@ const TEXT_LABEL: Readonly<Record<string, string>> = {
   drainTimeoutSeconds: 'drain',
   cleanupSeconds: 'cleanup',
   headroomSeconds: 'headroom',
+  registrationSeconds: 'registration',
   maxTerminationGracePeriodSeconds: 'maxGrace',
 };
 
@@ -179,12 +187,14 @@ export function doctorOptionsFromText(text: DoctorTextOptions): { options: Docto
   const drain = duration('drain', text.drain);
   const cleanup = duration('cleanup', text.cleanup);
   const headroom = duration('headroom', text.headroom);
+  const registration = duration('registration', text.registration);
   const maxGrace = duration('maxGrace', text.maxGrace);
   const options: DoctorOptions = {
     ...(propagation !== undefined && { propagationSeconds: propagation }),
     ...(drain !== undefined && { drainTimeoutSeconds: drain }),
     ...(cleanup !== undefined && { cleanupSeconds: cleanup }),
     ...(headroom !== undefined && { headroomSeconds: headroom }),
+    ...(registration !== undefined && { registrationSeconds: registration }),
     ...(maxGrace !== undefined && { maxTerminationGracePeriodSeconds: maxGrace }),
     ...(text.kubernetesVersion !== undefined && { kubernetesVersion: text.kubernetesVersion }),
     ...(text.readinessGate !== undefined && { readinessGate: text.readinessGate }),

@@ -1,9 +1,8 @@
-import { BUDGET_ANNOTATION } from '../model';
+import { BUDGET_ANNOTATION, lbcBefore } from '../model';
 import { admissionSidecars, isPlaceholderImage, isSidecarName, servingContainer, type AdmissionSidecar, type ServingContainer } from './containers';
 import type { Inventory } from './inventory';
 import { perPortAttributesAnnotation } from './lbc/annotations';
 import { frontDoor, type FrontDoor, type FrontDoorOptions } from './lbc/front-door';
-import { lbcBefore } from './lbc/versions';
 import { readBindingTargetGroup, readTargetGroup, type TargetGroupSettings } from './lbc/target-group';
 import type { FrontendRef } from './types';
 import type { ContainerView, ServicePortView, ServiceView, TargetGroupBindingView, WorkloadView } from './views/types';

@@ -31,7 +31,7 @@ export type ValueSource =
   | 'env'
   /** A doctor option (a CLI flag, a plugin or policy setting). */
   | 'option'
-  /** The doctor's default (propagation 20 s, drain 10 s, cleanup 5 s, headroom 10 s). */
+  /** The doctor's default (propagation 20 s, drain 10 s, cleanup 5 s, headroom 10 s, registration 120 s). */
   | 'default'
   /** Not known: the rules that need it stay silent. */
   | 'unknown';
@@ -48,9 +48,14 @@ export interface WorkloadBudget {
   readonly drainTimeoutSeconds: SourcedValue<number>;
   readonly cleanupSeconds: SourcedValue<number>;
   readonly headroomSeconds: SourcedValue<number>;
+  /** Registration of a new pod in the NLB: what minReadySeconds must cover without the readiness gate. */
+  readonly registrationSeconds: SourcedValue<number>;
   readonly kubernetesVersion: SourcedValue<string>;
   readonly maxTerminationGracePeriodSeconds: SourcedValue<number>;
-  /** The AWS Load Balancer Controller version (unknown unless given: the version checks then stay silent). */
+  /**
+   * The AWS Load Balancer Controller version, from the annotation or the option (unknown unless
+   * given: the version checks then stay silent and the newest release's reading is assumed).
+   */
   readonly lbcVersion: SourcedValue<string>;
 }
 

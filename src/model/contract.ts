@@ -4,10 +4,12 @@
  */
 
 /** The values the process needs from the plan. */
-export type ContractKey = 'drainTimeout' | 'cleanup' | 'healthPort' | 'readinessPath' | 'livenessPath';
+export type ContractKey = 'preStop' | 'drainTimeout' | 'cleanup' | 'healthPort' | 'readinessPath' | 'livenessPath';
 
 /** Default environment variable names (DESIGN.md §3). */
 export const CONTRACT_ENV: { readonly [K in ContractKey]: string } = {
+  // The preStop sleep S: the runtime dates the pod's deletion as SIGTERM − S (DESIGN.md §7).
+  preStop: 'GRPC_DRAIN_PRESTOP_SECONDS',
   drainTimeout: 'GRPC_DRAIN_TIMEOUT_SECONDS',
   cleanup: 'GRPC_DRAIN_CLEANUP_SECONDS',
   healthPort: 'GRPC_DRAIN_HEALTH_PORT',
@@ -16,7 +18,7 @@ export const CONTRACT_ENV: { readonly [K in ContractKey]: string } = {
 };
 
 /** Order of the variables in the rendered `env`. */
-export const CONTRACT_KEYS: readonly ContractKey[] = ['drainTimeout', 'cleanup', 'healthPort', 'readinessPath', 'livenessPath'];
+export const CONTRACT_KEYS: readonly ContractKey[] = ['preStop', 'drainTimeout', 'cleanup', 'healthPort', 'readinessPath', 'livenessPath'];
 
 /**
  * How a duration is written into a variable: `seconds` (`"10"`), or `duration`, Go's
@@ -46,7 +48,11 @@ export type ContractEnvOptions = { readonly [K in ContractKey]?: string | Contra
 /** Pod-template annotation holding the budget as compact JSON. */
 export const BUDGET_ANNOTATION = 'grpc-drain.dev/budget';
 
-/** What the budget annotation holds: the inputs the manifests do not show otherwise. */
+/**
+ * What the budget annotation holds: the inputs the manifests do not show otherwise. The
+ * registration and the LBC version are written only when they differ from their defaults (a
+ * reader that finds none assumes the defaults), so plans of default budgets keep their bytes.
+ */
 export interface BudgetAnnotation {
   readonly propagationSeconds: number;
   readonly drainTimeoutSeconds: number;
@@ -54,6 +60,8 @@ export interface BudgetAnnotation {
   readonly headroomSeconds: number;
   readonly kubernetesVersion: string;
   readonly maxTerminationGracePeriodSeconds?: number;
+  readonly registrationSeconds?: number;
+  readonly lbcVersion?: string;
 }
 
 /** Kubernetes' rule for environment variable names (C_IDENTIFIER relaxed to `-` and `.`). */

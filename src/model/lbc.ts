@@ -5,6 +5,8 @@
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html
  */
 
+import type { Fact } from './limits';
+
 const PREFIX = 'service.beta.kubernetes.io/aws-load-balancer-';
 
 /** Service annotations read by the LBC (all values are strings). */
@@ -30,7 +32,8 @@ export const READINESS_GATE_LABEL = 'elbv2.k8s.aws/pod-readiness-gate-inject';
 
 /**
  * LBC defaults when an annotation is absent (`pkg/service/model_builder.go`): TCP health
- * check on the traffic port, thresholds 3, interval 10, timeout 10.
+ * check on the traffic port, thresholds 3, interval 10, timeout 10. Its source is
+ * {@link LBC_HEALTH_CHECK_DEFAULTS_FACT} (kept apart: the doctor spreads this object into settings).
  */
 export const LBC_HEALTH_CHECK_DEFAULTS = {
   protocol: 'TCP',
@@ -41,6 +44,32 @@ export const LBC_HEALTH_CHECK_DEFAULTS = {
   healthyThreshold: 3,
   unhealthyThreshold: 3,
 } as const;
+
+/**
+ * The LBC's health check for instance targets of a Service with `externalTrafficPolicy: Local`:
+ * HTTP `/healthz` on `spec.healthCheckNodePort` (kube-proxy's), interval 10 s, timeout 6 s,
+ * thresholds 2 and 2.
+ */
+export const LBC_LOCAL_HEALTH_CHECK_DEFAULTS = {
+  protocol: 'HTTP',
+  path: '/healthz',
+  intervalSeconds: 10,
+  timeoutSeconds: 6,
+  healthyThreshold: 2,
+  unhealthyThreshold: 2,
+} as const;
+
+export const LBC_HEALTH_CHECK_DEFAULTS_FACT: Fact<typeof LBC_HEALTH_CHECK_DEFAULTS> = {
+  value: LBC_HEALTH_CHECK_DEFAULTS,
+  source: 'kubernetes-sigs/aws-load-balancer-controller:pkg/service/model_builder.go@v2.2.0..v3.5.0 (defaultHealthCheck*)',
+  since: 'LBC 2.2.0',
+};
+
+export const LBC_LOCAL_HEALTH_CHECK_DEFAULTS_FACT: Fact<typeof LBC_LOCAL_HEALTH_CHECK_DEFAULTS> = {
+  value: LBC_LOCAL_HEALTH_CHECK_DEFAULTS,
+  source: 'kubernetes-sigs/aws-load-balancer-controller:pkg/service/model_builder.go@v2.2.0..v3.5.0 (defaultHealthCheck*ForInstanceModeLocal)',
+  since: 'LBC 2.2.0',
+};
 
 /** Target-group attribute keys, in the order grpc-drain writes them. */
 export const TARGET_GROUP_ATTRIBUTE = {

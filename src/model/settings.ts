@@ -33,24 +33,56 @@ export interface ProbeSettings {
 
 /** The NLB target-group health check. */
 export interface HealthCheckSettings {
-  /** TCP is the LBC default. */
+  /** TCP is the LBC default. `undefined`: unknown. */
   readonly protocol?: 'TCP' | 'HTTP' | 'HTTPS';
-  /** A port number, or `traffic-port` (the LBC default: the port traffic goes to). */
+  /**
+   * A port number, or `traffic-port` (the LBC default: the port traffic goes to), resolved to a
+   * number where it can be. `undefined`: unknown.
+   */
   readonly port?: number | 'traffic-port';
+  /**
+   * The Service port name given as `healthcheck-port` (needs LBC ≥ 2.6.2; older releases fail
+   * to reconcile the Service), whether or not it could be resolved into `port`.
+   * `undefined`: the health-check port is not a name (or unknown).
+   */
+  readonly portName?: string;
   readonly path?: string;
   readonly intervalSeconds?: number;
   readonly timeoutSeconds?: number;
   readonly healthyThreshold?: number;
   readonly unhealthyThreshold?: number;
+  /**
+   * HTTP codes the NLB counts as healthy, as AWS writes them (`"200-399"`, `"200,202"`): the
+   * `healthcheck-success-codes` annotation as written (LBC ≥ 2.4.6 honours it), else the
+   * default 200-399.
+   * `undefined`: unknown (the rule `healthcheck-success-codes` stays silent).
+   */
+  readonly successCodes?: string;
 }
 
 /** Rollout settings of the workload. */
 export interface RolloutSettings {
   readonly strategy?: 'RollingUpdate' | 'Recreate' | 'OnDelete';
-  /** An absolute number or a percentage such as `"25%"`. */
+  /** An absolute number or a percentage such as `"25%"`. `undefined`: unknown. */
   readonly maxUnavailable?: number | string;
+  /** An absolute number or a percentage such as `"25%"`. `undefined`: unknown. */
   readonly maxSurge?: number | string;
   readonly minReadySeconds?: number;
+  /**
+   * `spec.progressDeadlineSeconds` (600 when unset on a Deployment); `minReadySeconds` must be
+   * below it. `undefined`: unknown, or a StatefulSet (which has none).
+   */
+  readonly progressDeadlineSeconds?: number;
+  /**
+   * `spec.replicas`, the count percentages resolve against (maxUnavailable rounds down, maxSurge
+   * up). `undefined`: unknown (not set: Kubernetes' default is 1, the extractor fills it in).
+   */
+  readonly replicas?: number;
+  /**
+   * A HorizontalPodAutoscaler (or another autoscaler) owns `replicas`, so percentages cannot be
+   * resolved. `undefined`: unknown, treated as not autoscaled.
+   */
+  readonly autoscaled?: boolean;
 }
 
 export interface DrainSettings {
@@ -67,6 +99,16 @@ export interface DrainSettings {
   readonly kubernetesVersion?: string;
   /** A cap the cluster puts on the grace period; `undefined`: none known. */
   readonly maxTerminationGracePeriodSeconds?: number;
+  /**
+   * Time for a new pod to be registered and healthy in the NLB without the readiness gate;
+   * `undefined`: unknown (the minReadySeconds part of `rollout-waits-for-lb` stays silent).
+   */
+  readonly registrationSeconds?: number;
+  /**
+   * The AWS Load Balancer Controller's version (`"2.7"`, `"2.4.6"`); `undefined`: unknown
+   * (`lbc-supports` stays silent).
+   */
+  readonly lbcVersion?: string;
 
   // --- the pod ---
   readonly preStop?: PreStopHook;
@@ -83,7 +125,29 @@ export interface DrainSettings {
 
   // --- the NLB ---
   readonly healthCheck?: HealthCheckSettings;
+  /**
+   * NLB targets: pod IPs or nodes. On `instance` the pod-level rules (health check on
+   * readiness, per-pod deregistration, connection termination, unhealthy drain, readiness gate)
+   * do not apply and `target-type-ip` is the finding. `undefined`: unknown (no NLB in view).
+   */
   readonly targetType?: 'ip' | 'instance';
+  /**
+   * The Service's `spec.externalTrafficPolicy` (Kubernetes' default for LoadBalancer and
+   * NodePort Services is `Cluster`): with instance targets, `Local` makes the NLB check each
+   * node's kube-proxy on `healthCheckNodePort` `/healthz`. `undefined`: unknown.
+   */
+  readonly externalTrafficPolicy?: 'Cluster' | 'Local';
+  /**
+   * How the Service asks for the LBC: `aws-load-balancer-type: external` (+ `nlb-target-type`,
+   * LBC ≥ 2.2), `nlb-ip`, or `spec.loadBalancerClass`. `undefined`: unknown.
+   */
+  readonly loadBalancerType?: 'external' | 'nlb-ip' | 'class';
+  /**
+   * The target-group attributes come from a per-port `target-group-attributes.<port>`
+   * annotation (LBC ≥ 2.14; older releases ignore it and apply the Service-wide one).
+   * `undefined`: unknown, treated as not per-port.
+   */
+  readonly perPortTargetGroupAttributes?: boolean;
   /** `deregistration_delay.timeout_seconds` in effect (300 when unset). */
   readonly deregistrationDelaySeconds?: number;
   /** Whether the deregistration delay was set, or AWS's 300 s default applies. */

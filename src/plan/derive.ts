@@ -1,5 +1,7 @@
 import {
+  DEPLOYMENT_PROGRESS_DEADLINE,
   DEREGISTRATION_DELAY,
+  NLB_DEFAULT_SUCCESS_CODES,
   isAtLeastMinor,
   NATIVE_SLEEP_MIN_MINOR,
   parseKubernetesVersion,
@@ -53,7 +55,9 @@ export function deriveSettings(budget: CheckedBudget): DrainSettings {
   const derivedDelay = grace !== undefined ? Math.min(grace, DEREGISTRATION_DELAY.max) : undefined;
   const deregistrationDelay = budget.deregistrationDelaySeconds ?? derivedDelay;
   const gate = budget.readinessGate;
-  const minReadySeconds = gate === undefined ? undefined : gate ? 0 : add(sleep, mul(hc.healthyThreshold, hc.intervalSeconds));
+  // Without the gate a new pod counts as available minReadySeconds after Ready: long enough
+  // for its IP to be registered and pass the healthy threshold (DESIGN.md §3).
+  const minReadySeconds = gate === undefined ? undefined : gate ? 0 : add(budget.registrationSeconds, mul(hc.healthyThreshold, hc.intervalSeconds));
 
   return {
     propagationSeconds: budget.propagationSeconds,
@@ -62,11 +66,14 @@ export function deriveSettings(budget: CheckedBudget): DrainSettings {
     headroomSeconds: budget.headroomSeconds,
     kubernetesVersion: budget.kubernetesVersion,
     maxTerminationGracePeriodSeconds: budget.maxTerminationGracePeriodSeconds,
+    registrationSeconds: budget.registrationSeconds,
+    lbcVersion: budget.lbcVersion,
     preStop: preStopFor(sleep, budget.kubernetesVersion),
     terminationGracePeriodSeconds: grace,
     readinessProbe: { kind: 'httpGet', port: budget.healthPort, path: budget.readinessPath, ...READINESS_PROBE_TIMING },
     livenessProbe: { kind: 'httpGet', port: budget.healthPort, path: budget.livenessPath, ...LIVENESS_PROBE_TIMING },
-    rollout: { strategy: 'RollingUpdate', ...ROLLOUT_SURGE, minReadySeconds },
+    // renderDeployment sets no progressDeadlineSeconds: the API default applies.
+    rollout: { strategy: 'RollingUpdate', ...ROLLOUT_SURGE, minReadySeconds, progressDeadlineSeconds: DEPLOYMENT_PROGRESS_DEADLINE.value },
     readinessGate: gate,
     podDisruptionBudget: true,
     healthCheck: {
@@ -77,8 +84,14 @@ export function deriveSettings(budget: CheckedBudget): DrainSettings {
       timeoutSeconds: hc.timeoutSeconds,
       healthyThreshold: hc.healthyThreshold,
       unhealthyThreshold: hc.unhealthyThreshold,
+      // The plan sets no success codes: the LBC sends its default, which fails a 503.
+      successCodes: NLB_DEFAULT_SUCCESS_CODES.value,
     },
     targetType: 'ip',
+    // renderService sets no externalTrafficPolicy: Kubernetes' default for LoadBalancer Services.
+    externalTrafficPolicy: 'Cluster',
+    loadBalancerType: 'external',
+    perPortTargetGroupAttributes: false,
     deregistrationDelaySeconds: deregistrationDelay,
     deregistrationDelaySource: 'explicit',
     connectionTermination: true,

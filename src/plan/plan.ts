@@ -1,5 +1,6 @@
 import {
   BUDGET_ANNOTATION,
+  BUDGET_DEFAULTS,
   LBC_ANNOTATION,
   TARGET_GROUP_ATTRIBUTE,
   type BudgetAnnotation,
@@ -77,8 +78,8 @@ export interface PlanDrainOptions {
 function completeBudget(b: CheckedBudget): ResolvedBudget | undefined {
   const hc = b.healthCheck;
   if (
-    b.propagationSeconds === undefined || b.drainTimeoutSeconds === undefined || b.cleanupSeconds === undefined ||
-    b.headroomSeconds === undefined || b.kubernetesVersion === undefined || b.readinessGate === undefined ||
+    b.propagationSeconds === undefined || b.registrationSeconds === undefined || b.drainTimeoutSeconds === undefined || b.cleanupSeconds === undefined ||
+    b.headroomSeconds === undefined || b.kubernetesVersion === undefined || b.lbcVersion === undefined || b.readinessGate === undefined ||
     b.healthPort === undefined || b.readinessPath === undefined || b.livenessPath === undefined ||
     hc.intervalSeconds === undefined || hc.timeoutSeconds === undefined || hc.healthyThreshold === undefined || hc.unhealthyThreshold === undefined
   ) {
@@ -86,6 +87,7 @@ function completeBudget(b: CheckedBudget): ResolvedBudget | undefined {
   }
   return {
     propagationSeconds: b.propagationSeconds,
+    registrationSeconds: b.registrationSeconds,
     drainTimeoutSeconds: b.drainTimeoutSeconds,
     cleanupSeconds: b.cleanupSeconds,
     headroomSeconds: b.headroomSeconds,
@@ -99,6 +101,7 @@ function completeBudget(b: CheckedBudget): ResolvedBudget | undefined {
     ...(b.deregistrationDelaySeconds !== undefined && { deregistrationDelaySeconds: b.deregistrationDelaySeconds }),
     ...(b.maxTerminationGracePeriodSeconds !== undefined && { maxTerminationGracePeriodSeconds: b.maxTerminationGracePeriodSeconds }),
     kubernetesVersion: b.kubernetesVersion,
+    lbcVersion: b.lbcVersion,
     readinessGate: b.readinessGate,
     healthPort: b.healthPort,
     readinessPath: b.readinessPath,
@@ -121,6 +124,8 @@ export function budgetAnnotation(budget: ResolvedBudget): string {
     headroomSeconds: budget.headroomSeconds,
     kubernetesVersion: budget.kubernetesVersion,
     ...(budget.maxTerminationGracePeriodSeconds !== undefined && { maxTerminationGracePeriodSeconds: budget.maxTerminationGracePeriodSeconds }),
+    ...(budget.registrationSeconds !== BUDGET_DEFAULTS.registrationSeconds && { registrationSeconds: budget.registrationSeconds }),
+    ...(budget.lbcVersion !== BUDGET_DEFAULTS.lbcVersion && { lbcVersion: budget.lbcVersion }),
   };
   return JSON.stringify(value);
 }

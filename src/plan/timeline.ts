@@ -37,12 +37,14 @@ export function buildTimeline(inputs: TimelineInputs): TimelineEvent[] {
     {
       atSeconds: sleep + unhealthyThreshold * intervalSeconds,
       actor: 'nlb',
-      event: `a node that missed the deregistration has seen ${unhealthyThreshold} failed checks: target unhealthy, no new connections, existing ones kept ${drain}s (unhealthy draining)`,
+      // New connections reportedly stop only 30–40 s after a target turns unhealthy
+      // (PROPAGATION_REPORTS.afterUnhealthy): the flip is a slow backup, not the sleep's substitute.
+      event: `a node that missed the deregistration has seen ${unhealthyThreshold} failed checks: target unhealthy; its new connections reportedly stop only 30–40s later, existing ones are kept ${drain}s (unhealthy draining)`,
     },
     { atSeconds: sleep + drain, actor: 'server', event: 'drain deadline: whatever is still open is cancelled (forced shutdown)' },
     { atSeconds: sleep + drain + cleanup, actor: 'server', event: 'cleanup deadline: the process has exited, health server last' },
     { atSeconds: grace, actor: 'kubelet', event: 'grace period ends: SIGKILL if anything still runs' },
-    { atSeconds: delay, actor: 'nlb', event: 'deregistration delay ends: the NLB resets connections still open and forgets the target' },
+    { atSeconds: delay, actor: 'nlb', event: 'deregistration delay ends: the NLB resets connections still open (connection termination on) and forgets the target' },
   ];
   return events
     .map((event, order) => ({ event, order }))

@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { ContractEnvOptions, DrainBudget, Finding } from '../model';
 import { DrainBudgetError, describeValue, planDrain, type DrainPlan } from '../plan';
 import { checkContractEnv, checkServiceOptions, DEFAULT_SCHEME, renderContractEnv, type LoadBalancerScheme } from '../render';
+import { argViolation, isArgsObject } from './component-args';
 import { mapInput } from './inputs';
 import { isLoadBalancerService, labelsOf, retrofitService, retrofitWorkload, selectContainers, type WorkloadKind } from './retrofit';
 
@@ -158,7 +159,13 @@ function transformObject(args: pulumi.ResourceTransformArgs, change: (object: Js
  */
 export function drainTransform(budget: DrainBudget = {}, match: DrainTransformMatch = {}, options: DrainTransformOptions = {}): DrainTransform {
   const subject = 'drain budget of drainTransform';
-  const violations: Finding[] = [...checkMatch(match), ...checkServiceOptions({ scheme: options.scheme }), ...checkContractEnv(options.contractEnv)];
+  const optionsOk = isArgsObject(options);
+  const violations: Finding[] = [
+    ...checkMatch(match),
+    ...(optionsOk
+      ? [...checkServiceOptions({ scheme: options.scheme }), ...checkContractEnv(options.contractEnv)]
+      : [argViolation('options', `options must be an object such as { contractEnv, scheme } (leave it out for the defaults); got ${describeValue(options)}.`)]),
+  ];
   let plan: DrainPlan | undefined;
   let warnings: readonly Finding[] = [];
   try {

@@ -1,8 +1,9 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { BUDGET_ANNOTATION, CONTRACT_ENV, CONTRACT_KEYS, type BudgetField, type ContractEnvOptions, type DrainBudget, type Finding } from '../model';
+import { BUDGET_ANNOTATION, type BudgetField, type ContractEnvOptions, type DrainBudget, type Finding } from '../model';
 import { describeValue, type DrainPlan } from '../plan';
-import { DEFAULT_CONTAINER_NAME, planWorkload, renderDeployment, renderPodDisruptionBudget } from '../render';
+import { checkUserEnv, DEFAULT_CONTAINER_NAME, planWorkload, renderDeployment, renderPodDisruptionBudget } from '../render';
+import { argViolation, isArgsObject, refuseWhenKnown, requireArgs } from './component-args';
 import { definedFields, isPlain } from './inputs';
 
 type StringMap = { [key: string]: pulumi.Input<string> };
@@ -176,23 +177,11 @@ function fieldLabel(field: BudgetField): string {
   return field === 'healthPort' ? 'healthPort' : `budget.${field}`;
 }
 
-/** Names the contract variables will have (malformed options are reported by planWorkload). */
-function contractVariableNames(options: ContractEnvOptions = {}): Set<string> {
-  const names = new Set<string>();
-  for (const key of CONTRACT_KEYS) {
-    const option: unknown = options[key];
-    if (option === undefined) names.add(CONTRACT_ENV[key]);
-    else if (typeof option === 'string') names.add(option);
-    else if (typeof option === 'object' && option !== null && typeof (option as { name?: unknown }).name === 'string') names.add((option as { name: string }).name);
-  }
-  return names;
-}
-
 /** Conflicting or malformed pass-through args, found before anything is registered. */
-function checkArgs(args: GrpcDeploymentArgs, selectorLabels: Readonly<Record<string, string>>, contractNames: ReadonlySet<string>): Finding[] {
+function checkArgs(args: GrpcDeploymentArgs, selectorLabels: Readonly<Record<string, string>>): Finding[] {
   const violations: Finding[] = [];
-  const bad = (field: string, message: string) => violations.push({ rule: 'budget-valid', severity: 'error', field, message });
-  const budgetPort = args.budget?.healthPort;
+  const bad = (field: string, message: string) => violations.push(argViolation(field, message));
+  const budgetPort = isArgsObject(args.budget) ? args.budget.healthPort : undefined;
   if (args.healthPort !== undefined && budgetPort !== undefined && budgetPort !== args.healthPort) {
     bad('healthPort', `healthPort (${describeValue(args.healthPort)}) and budget.healthPort (${describeValue(budgetPort)}) disagree; give only one of them.`);
   }
@@ -212,13 +201,13 @@ function checkArgs(args: GrpcDeploymentArgs, selectorLabels: Readonly<Record<str
   if (args.podAnnotations && BUDGET_ANNOTATION in args.podAnnotations) {
     bad(`podAnnotations.${BUDGET_ANNOTATION}`, `podAnnotations must not set ${BUDGET_ANNOTATION}: the plan writes it from the budget.`);
   }
-  for (const [index, variable] of (args.env ?? []).entries()) {
-    const name = isPlain(variable) ? (variable as { name?: unknown }).name : undefined;
-    if (typeof name === 'string' && contractNames.has(name)) {
-      bad(`env[${index}]`, `env[${index}] sets ${name}, a contract variable the plan writes; rename or drop it with contractEnv instead.`);
-    }
-  }
+  if (args.env !== undefined && !Array.isArray(args.env)) bad('env', `env must be a list of core/v1 EnvVar inputs; got ${describeValue(args.env)}.`);
   return violations;
+}
+
+/** The name of an `env` entry when it can be read now (the entry is not itself an Output). */
+function plainEnvName(variable: unknown): string | undefined {
+  return isArgsObject(variable) && typeof variable.name === 'string' ? variable.name : undefined;
 }
 
 /**
@@ -260,22 +249,39 @@ export class GrpcDeployment extends pulumi.ComponentResource {
 
   constructor(name: string, args: GrpcDeploymentArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Everything is checked before super(): a bad budget registers nothing, not even the component.
+    const subject = `drain budget of GrpcDeployment '${name}'`;
+    requireArgs('GrpcDeployment', subject, args, 'image, grpcPort');
     const selectorLabels = args.selectorLabels ?? { 'app.kubernetes.io/name': name };
-    const budget: DrainBudget = { ...args.budget, ...(args.healthPort !== undefined && { healthPort: args.healthPort }) };
-    const contractNames = contractVariableNames(args.contractEnv);
+    // A budget that is not an object (null included) goes to the core as it is, which says so.
+    const budget: unknown = isArgsObject(args.budget) || args.budget === undefined ? { ...args.budget, ...(args.healthPort !== undefined && { healthPort: args.healthPort }) } : args.budget;
+    const env: readonly unknown[] = Array.isArray(args.env) ? args.env : [];
+    const userEnv = env.flatMap((variable, index) => {
+      const variableName = plainEnvName(variable);
+      return variableName === undefined ? [] : [{ field: `env[${index}]`, name: variableName }];
+    });
     const workload = planWorkload(
       {
-        budget,
+        budget: budget as DrainBudget,
         grpcPort: args.grpcPort,
-        image: isPlain(args.image) ? args.image : undefined,
+        // An image that is an Output (a registry's URI) is read by the provider, not here.
+        ...(isPlain(args.image) && { image: args.image }),
         replicas: args.replicas,
         env: args.contractEnv,
-        violations: checkArgs(args, selectorLabels, contractNames),
+        userEnv,
+        violations: checkArgs(args, selectorLabels),
       },
-      { fieldLabel, subject: `drain budget of GrpcDeployment '${name}'` },
+      { fieldLabel, subject },
     );
     const { plan } = workload;
     const containerName = args.containerName ?? DEFAULT_CONTAINER_NAME;
+    // Entries that are Outputs are checked once known.
+    const userVariables = env.map((variable, index) =>
+      plainEnvName(variable) !== undefined
+        ? variable
+        : refuseWhenKnown(variable as pulumi.Input<k8s.types.input.core.v1.EnvVar>, subject, (resolved) =>
+            checkUserEnv(typeof resolved?.name === 'string' ? [{ field: `env[${index}]`, name: resolved.name }] : [], args.contractEnv, plan),
+          ),
+    );
 
     super('grpc-drain:kubernetes:GrpcDeployment', name, {}, opts);
 
@@ -289,7 +295,7 @@ export class GrpcDeployment extends pulumi.ComponentResource {
       image: '',
       containerName,
       // Passed through untouched; render only appends them after the contract's.
-      env: (args.env ?? []) as unknown as readonly Record<string, unknown>[],
+      env: userVariables as unknown as readonly Record<string, unknown>[],
       container: definedFields({
         command: args.command,
         args: args.args,

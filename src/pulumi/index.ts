@@ -1,13 +1,12 @@
 /**
- * grpc-drain for Pulumi: `GrpcDeployment`, `NlbGrpcService`, `NlbTargetGroup` and the
- * `drainTransform` retrofit for Helm charts and YAML. Needs @pulumi/pulumi and
- * @pulumi/kubernetes; @pulumi/aws only for `NlbTargetGroup` (loaded when one is built).
- * The policy pack is a separate entry point, `grpc-drain/pulumi/policy`.
+ * grpc-drain for Pulumi: `GrpcDeployment`, `NlbGrpcService` and the `drainTransform`
+ * retrofit for Helm charts and YAML. Needs @pulumi/pulumi and @pulumi/kubernetes, and
+ * nothing here (types included) refers to @pulumi/aws: `NlbTargetGroup`, for an NLB that
+ * Pulumi owns, is `grpc-drain/pulumi/aws`. The policy pack is `grpc-drain/pulumi/policy`.
  */
 export * from './drain-transform';
 export * from './grpc-deployment';
 export * from './nlb-grpc-service';
-export * from './nlb-target-group';
 export * from './retrofit';
 export * from './target-group-settings';
 export type { ContractEnvOptions, DrainBudget, HealthCheckBudget } from '../model';

@@ -1,8 +1,10 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { LBC_ANNOTATION, type Finding } from '../model';
+import type { Finding } from '../model';
 import { DrainBudgetError } from '../plan';
-import { checkServiceOptions, DEFAULT_SCHEME, renderService, type LoadBalancerScheme } from '../render';
+import { checkServiceAnnotations, checkServiceNamespace, checkServiceOptions, DEFAULT_SCHEME, renderService, type LoadBalancerScheme } from '../render';
+import { isArgsObject, refuseWhenKnown, requireArgs } from './component-args';
+import { checkDeploymentArg } from './deployment-arg';
 import type { GrpcDeployment } from './grpc-deployment';
 import { definedFields, isPlain, mergeMaps } from './inputs';
 
@@ -54,6 +56,10 @@ export class NlbGrpcService extends pulumi.ComponentResource {
   public readonly hostname: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: NlbGrpcServiceArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    const subject = `options of NlbGrpcService '${name}'`;
+    requireArgs('NlbGrpcService', subject, args, 'deployment');
+    const deploymentViolation = checkDeploymentArg(args.deployment);
+    if (deploymentViolation) throw new DrainBudgetError([deploymentViolation, ...checkServiceOptions({ scheme: args.scheme, port: args.port })], [], subject);
     const { deployment } = args;
     const scheme = args.scheme ?? DEFAULT_SCHEME;
     const rendered = renderService(deployment.plan, {
@@ -67,22 +73,15 @@ export class NlbGrpcService extends pulumi.ComponentResource {
     const planAnnotations = rendered.metadata.annotations ?? {};
     const violations: Finding[] = checkServiceOptions({ scheme: args.scheme, port: args.port });
     const userAnnotations = args.metadata?.annotations;
-    if (userAnnotations !== undefined && isPlain(userAnnotations)) {
-      for (const key of Object.keys(userAnnotations)) {
-        if (key in planAnnotations) {
-          violations.push({
-            rule: 'budget-valid',
-            severity: 'error',
-            field: `metadata.annotations.${key}`,
-            message:
-              key === LBC_ANNOTATION.scheme
-                ? `metadata.annotations must not set ${key}: use the scheme arg.`
-                : `metadata.annotations must not set ${key}: the plan writes it (${JSON.stringify(planAnnotations[key])}).`,
-          });
-        }
-      }
+    // The keys of a plain map are known even when its values are Outputs; a map that is
+    // itself an Output is checked once known (below).
+    const annotationsKnown = userAnnotations === undefined || isArgsObject(userAnnotations);
+    if (annotationsKnown) violations.push(...checkServiceAnnotations(Object.keys(userAnnotations ?? {}), planAnnotations));
+    const namespace = args.metadata?.namespace;
+    if (isPlain(namespace) && isPlain(deployment.namespaceInput)) {
+      violations.push(...checkServiceNamespace(namespace, deployment.namespaceInput, "none: the provider's default"));
     }
-    if (violations.length > 0) throw new DrainBudgetError(violations, [], `options of NlbGrpcService '${name}'`);
+    if (violations.length > 0) throw new DrainBudgetError(violations, [], subject);
 
     super('grpc-drain:kubernetes:NlbGrpcService', name, {}, opts);
 
@@ -94,7 +93,10 @@ export class NlbGrpcService extends pulumi.ComponentResource {
         metadata: {
           ...metadata,
           ...definedFields({ namespace: metadata.namespace ?? deployment.namespaceInput }),
-          annotations: mergeMaps(userAnnotations, planAnnotations),
+          annotations: mergeMaps(
+            annotationsKnown ? userAnnotations : refuseWhenKnown(userAnnotations, subject, (resolved) => checkServiceAnnotations(Object.keys(resolved ?? {}), planAnnotations)),
+            planAnnotations,
+          ),
         },
         spec: {
           ...rendered.spec,

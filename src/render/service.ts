@@ -20,6 +20,46 @@ export function checkServiceOptions(options: { readonly scheme?: unknown; readon
   return violations;
 }
 
+/**
+ * Annotations a user gave a Service that the plan writes: refused in both front ends. A
+ * silent override either way hides a contradiction (the user's value loses, or the plan's
+ * health check and target-group attributes do, and the drain with them).
+ */
+export function checkServiceAnnotations(keys: Iterable<string>, planAnnotations: Readonly<Record<string, string>>, field = 'metadata.annotations'): Finding[] {
+  const violations: Finding[] = [];
+  for (const key of keys) {
+    if (!(key in planAnnotations)) continue;
+    violations.push({
+      rule: 'budget-valid',
+      severity: 'error',
+      field: `${field}.${key}`,
+      message:
+        key === LBC_ANNOTATION.scheme
+          ? `${field} must not set ${key}: set scheme instead.`
+          : `${field} must not set ${key}: the plan writes it (${JSON.stringify(planAnnotations[key])}); change the budget instead.`,
+    });
+  }
+  return violations;
+}
+
+/**
+ * A Service namespace other than its workload's is refused: a Service selects pods of its
+ * own namespace only, so it would route to none. `unset` says where a workload without a
+ * namespace lands in this front end.
+ */
+export function checkServiceNamespace(namespace: unknown, workloadNamespace: unknown, unset: string): Finding[] {
+  if (namespace === undefined || namespace === workloadNamespace) return [];
+  const show = (value: unknown) => (typeof value === 'string' ? `'${value}'` : describeValue(value));
+  return [
+    {
+      rule: 'budget-valid',
+      severity: 'error',
+      field: 'metadata.namespace',
+      message: `metadata.namespace (${show(namespace)}) differs from the deployment's namespace (${workloadNamespace === undefined ? unset : show(workloadNamespace)}): a Service selects pods of its own namespace only, so this one would route to no pod. Leave metadata.namespace out: the Service takes the deployment's.`,
+    },
+  ];
+}
+
 /** The plan's LBC annotations with the scheme after the target type, in a fixed order. */
 export function renderServiceAnnotations(plan: DrainPlan, scheme: LoadBalancerScheme = DEFAULT_SCHEME): Record<string, string> {
   const annotations: Record<string, string> = {};

@@ -1,6 +1,6 @@
-import { BUDGET_DEFAULTS, PORT, type ContractEnvOptions, type DrainBudget, type Finding } from '../model';
+import { BUDGET_DEFAULTS, ownField, PORT, type ContractEnvOptions, type DrainBudget, type Finding } from '../model';
 import { DrainBudgetError, describeValue, planDrain, type DrainPlan, type PlanDrainOptions } from '../plan';
-import { checkContractEnv, renderContractEnv } from './env';
+import { checkContractEnv, checkUserEnv, renderContractEnv, type UserEnvVariable } from './env';
 import type { ContainerPort, Deployment, EnvVar } from './k8s';
 import { renderContainerFragment, renderWorkloadFragment } from './pod';
 
@@ -11,9 +11,16 @@ export const DEFAULT_CONTAINER_NAME = 'grpc';
 export interface WorkloadPlanInput {
   readonly budget?: DrainBudget;
   readonly grpcPort: unknown;
+  /**
+   * The image reference. A front end that passes the key checks it (`undefined` is a missing
+   * image); one that cannot read it yet (a Pulumi Output) leaves the key out.
+   */
   readonly image?: unknown;
   readonly replicas?: unknown;
-  readonly env?: ContractEnvOptions;
+  /** The contract-variable names (the front ends' `contractEnv`); `null` is a violation. */
+  readonly env?: ContractEnvOptions | null;
+  /** The user's own variables on the gRPC container: one named like a contract variable is refused. */
+  readonly userEnv?: readonly UserEnvVariable[];
   /** Problems the front end found converting its own props, reported with the rest. */
   readonly violations?: readonly Finding[];
 }
@@ -31,12 +38,15 @@ function checkWorkload(input: WorkloadPlanInput): Finding[] {
   const bad = (field: string, message: string) => violations.push({ rule: 'budget-valid', severity: 'error', field, message });
   const { grpcPort, image, replicas } = input;
   const portOk = typeof grpcPort === 'number' && Number.isInteger(grpcPort) && grpcPort >= PORT.min && grpcPort <= PORT.max;
-  if (!portOk) bad('grpcPort', `grpcPort must be a port number ${PORT.min}–${PORT.max}; got ${describeValue(grpcPort)}.`);
-  const healthPort = input.budget?.healthPort ?? BUDGET_DEFAULTS.healthPort;
+  if (grpcPort === undefined) bad('grpcPort', 'grpcPort is required: the port the gRPC server listens on, e.g. 7070.');
+  else if (!portOk) bad('grpcPort', `grpcPort must be a port number ${PORT.min}–${PORT.max}; got ${describeValue(grpcPort)}.`);
+  // Own fields only, as the budget reads them: a polluted prototype must not invent a port.
+  const healthPort = ownField(input.budget, 'healthPort') ?? BUDGET_DEFAULTS.healthPort;
   if (portOk && healthPort === grpcPort) {
     bad('healthPort', `healthPort (${healthPort}) must differ from grpcPort (${grpcPort}): the NLB health check and the kubelet speak HTTP/1.1 to the health server, which cannot share the gRPC server's port. Pick another healthPort.`);
   }
-  if (image !== undefined && (typeof image !== 'string' || image.trim() === '')) bad('image', `image must be a non-empty image reference; got ${describeValue(image)}.`);
+  if ('image' in input && image === undefined) bad('image', "image is required: the gRPC server's image reference, e.g. 'ghcr.io/example/engine:1.0.0'.");
+  else if (image !== undefined && (typeof image !== 'string' || image.trim() === '')) bad('image', `image must be a non-empty image reference; got ${describeValue(image)}.`);
   if (replicas !== undefined && (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)) {
     bad('replicas', `replicas must be a whole number ≥ 0; got ${describeValue(replicas)}.`);
   }
@@ -59,11 +69,11 @@ export function planWorkload(input: WorkloadPlanInput, options: PlanDrainOptions
     violations.push(...error.violations);
     warnings = error.warnings;
   }
-  violations.push(...checkContractEnv(input.env));
+  violations.push(...checkContractEnv(input.env), ...checkUserEnv(input.userEnv ?? [], input.env, plan));
   if (violations.length > 0 || !plan) throw new DrainBudgetError(violations, warnings, options.subject);
   return {
     plan,
-    contractEnv: renderContractEnv(plan, input.env),
+    contractEnv: renderContractEnv(plan, input.env ?? undefined),
     ports: [
       { name: 'grpc', containerPort: input.grpcPort as number, protocol: 'TCP' },
       { name: 'health', containerPort: plan.budget.healthPort, protocol: 'TCP' },

@@ -7,6 +7,6 @@ import type { RuleInfo } from './rule';
 export const budgetValid: RuleInfo = {
   id: 'budget-valid',
   severity: 'error',
-  summary: 'every budget input is a finite, non-negative number (or the right type) within its range',
+  summary: 'every budget input has the right type and shape (own fields of a plain object) and lies within its range (BUDGET_LIMITS)',
   symptom: 'a plan built on NaN',
 };

@@ -1,5 +1,5 @@
 import { DEREGISTRATION_DELAY, NLB_TCP_IDLE_TIMEOUT_SECONDS, preStopDelaySeconds } from '../model';
-import { allKnown, finding, secs, sumText, type DrainRule } from './rule';
+import { allKnown, finding, fixDelaySeconds, fixGraceSeconds, onInstanceTargets, plannedGraceSeconds, secs, shrinkLargest, sumText, type DrainRule } from './rule';
 
 const LINGER = 'old connections linger minutes after the pod is gone';
 const ATTR_DELAY = 'deregistration_delay.timeout_seconds';
@@ -12,29 +12,35 @@ export const deregistrationDelayBounded: DrainRule = {
   check(s) {
     const delay = s.deregistrationDelaySeconds;
     const grace = s.terminationGracePeriodSeconds;
-    if (delay === undefined) return [];
+    // Instance targets are nodes: no pod is ever deregistered (target-type-ip reports it).
+    if (delay === undefined || onInstanceTargets(s)) return [];
     if (!Number.isInteger(delay) || delay < DEREGISTRATION_DELAY.min || delay > DEREGISTRATION_DELAY.max) {
       return [
         finding(
           'deregistration-delay-bounded',
           'error',
           'deregistrationDelaySeconds',
-          `${ATTR_DELAY} (${secs(delay)}) is outside AWS's range ${DEREGISTRATION_DELAY.min}–${secs(DEREGISTRATION_DELAY.max)}: AWS rejects the target-group attributes. Set it to the grace period${grace !== undefined ? ` (${secs(Math.min(grace, DEREGISTRATION_DELAY.max))})` : ''}.`,
+          `${ATTR_DELAY} (${secs(delay)}) is outside AWS's range ${DEREGISTRATION_DELAY.min}–${secs(DEREGISTRATION_DELAY.max)}: AWS rejects the target-group attributes. Set it to the grace period${fixDelaySeconds(s) !== undefined ? ` (${ATTR_DELAY}=${fixDelaySeconds(s)})` : ''}.`,
         ),
       ];
     }
     // The grace period the budget needs; when the actual one is shorter, grace-covers-drain
     // asks to raise it, and the delay should follow the raised value, not the short one.
-    const parts = allKnown(preStopDelaySeconds(s.preStop), s.drainTimeoutSeconds, s.cleanupSeconds, s.headroomSeconds);
-    const planned = parts ? parts[0] + parts[1] + parts[2] + parts[3] : undefined;
+    const planned = plannedGraceSeconds(s);
     const graceTooShort = grace !== undefined && planned !== undefined && grace < planned;
-    const target = grace !== undefined ? Math.min(Math.max(grace, planned ?? 0), DEREGISTRATION_DELAY.max) : undefined;
+    const target = fixDelaySeconds(s);
+    const cut = target !== undefined && target < (fixGraceSeconds(s) ?? 0);
+    const why = !cut
+      ? 'terminationGracePeriodSeconds'
+      : target === s.maxTerminationGracePeriodSeconds
+        ? "the cluster's cap on the grace period, where the kubelet kills the pod"
+        : `AWS's maximum; the grace period is longer`;
     const fix =
       target === undefined
         ? ` Set ${ATTR_DELAY} to terminationGracePeriodSeconds.`
-        : graceTooShort
+        : graceTooShort && target === planned
           ? ` Set ${ATTR_DELAY}=${target} together with terminationGracePeriodSeconds=${planned} (sleep + drain timeout + cleanup + headroom).`
-          : ` Set ${ATTR_DELAY}=${target} (terminationGracePeriodSeconds) in the target-group attributes.`;
+          : ` Set ${ATTR_DELAY}=${target} (${why}) in the target-group attributes.`;
     if (s.deregistrationDelaySource === 'aws-default') {
       const after = grace !== undefined && delay > grace ? `, ${secs(delay - grace)} after the kubelet has killed it at ${secs(grace)}` : '';
       return [
@@ -71,16 +77,32 @@ export const deregistrationDelayCoversDrain: DrainRule = {
   symptom: 'the NLB resets RPCs mid-drain',
   check(s) {
     const v = allKnown(s.deregistrationDelaySeconds, preStopDelaySeconds(s.preStop), s.drainTimeoutSeconds);
-    if (!v) return [];
+    if (!v || onInstanceTargets(s)) return [];
     const [delay, sleep, drain] = v;
-    if (delay >= sleep + drain) return [];
-    const target = s.terminationGracePeriodSeconds !== undefined && s.terminationGracePeriodSeconds >= sleep + drain ? s.terminationGracePeriodSeconds : sleep + drain;
+    const needed = sleep + drain;
+    if (delay >= needed) return [];
+    const head = `${ATTR_DELAY} (${secs(delay)}) must be ≥ ${sumText([['preStop sleep', sleep], ['drain timeout', drain]])}`;
+    if (needed > DEREGISTRATION_DELAY.max) {
+      // No delay AWS accepts can cover this drain: the inputs must shrink, not the delay grow.
+      const excess = needed - DEREGISTRATION_DELAY.max;
+      const largest = shrinkLargest([['the preStop sleep (propagation)', sleep, 1], ['the drain timeout', drain, 0]], excess);
+      const shrink = largest ? `Shrink the larger, ${largest.label}, from ${secs(largest.from)} to ${secs(largest.to)}` : `Shrink the sleep and the drain timeout by ${secs(excess)} together`;
+      return [
+        finding(
+          'deregistration-delay-covers-drain',
+          'error',
+          'deregistrationDelaySeconds',
+          `${head}, but AWS caps the deregistration delay at ${secs(DEREGISTRATION_DELAY.max)}: no delay can cover the drain, and the NLB resets the connections still in use ${secs(excess)} before the server's drain ends. ${shrink}, so that the two fit in ${secs(DEREGISTRATION_DELAY.max)}.`,
+        ),
+      ];
+    }
+    const target = Math.max(fixDelaySeconds(s) ?? needed, needed);
     return [
       finding(
         'deregistration-delay-covers-drain',
         'error',
         'deregistrationDelaySeconds',
-        `${ATTR_DELAY} (${secs(delay)}) must be ≥ ${sumText([['preStop sleep', sleep], ['drain timeout', drain]])}: the NLB ends the draining state ${secs(sleep + drain - delay)} before the server's drain ends and, with connection termination on, resets the connections still in use, failing in-flight RPCs. Set ${ATTR_DELAY}=${Math.min(target, DEREGISTRATION_DELAY.max)}.`,
+        `${head}: the NLB ends the draining state ${secs(needed - delay)} before the server's drain ends and, with connection termination on, resets the connections still in use, failing in-flight RPCs. Set ${ATTR_DELAY}=${target}.`,
       ),
     ];
   },
@@ -92,13 +114,13 @@ export const connectionTerminationEnabled: DrainRule = {
   summary: 'deregistration_delay.connection_termination.enabled=true',
   symptom: LINGER,
   check(s) {
-    if (s.connectionTermination !== false) return [];
+    if (s.connectionTermination !== false || onInstanceTargets(s)) return [];
     return [
       finding(
         'connection-termination-enabled',
         'warning',
         'connectionTermination',
-        `deregistration_delay.connection_termination.enabled is false (the default for TCP target groups): connections still open when the deregistration delay ends are never closed by the NLB and linger until the TCP idle timeout (${secs(NLB_TCP_IDLE_TIMEOUT_SECONDS)}). Set deregistration_delay.connection_termination.enabled=true.`,
+        `deregistration_delay.connection_termination.enabled is false (the default for TCP target groups): the NLB does not close the connections still open when the deregistration delay ends. Active ones (gRPC keepalives count as traffic) may go on indefinitely to a pod that is gone; idle ones end only at the TCP idle timeout (${secs(NLB_TCP_IDLE_TIMEOUT_SECONDS)} by default). Set deregistration_delay.connection_termination.enabled=true.`,
       ),
     ];
   },
@@ -111,7 +133,7 @@ export const unhealthyDrain: DrainRule = {
   symptom: 'the NLB resets in-flight RPCs once it sees the 503',
   check(s) {
     const v = allKnown(s.drainTimeoutSeconds, s.healthCheck?.unhealthyThreshold, s.healthCheck?.intervalSeconds);
-    if (!v) return [];
+    if (!v || onInstanceTargets(s)) return [];
     const [drain, threshold, interval] = v;
     const detection = threshold * interval;
     if (drain <= detection) return [];

@@ -1,5 +1,5 @@
-import { KUBERNETES_DEFAULT_GRACE_SECONDS, preStopDelaySeconds } from '../model';
-import { allKnown, finding, secs, sumText, type DrainRule } from './rule';
+import { KUBERNETES_DEFAULT_GRACE_SECONDS, NODE_GRACE_CAPS, preStopDelaySeconds } from '../model';
+import { allKnown, finding, secs, shrinkLargest, sumText, type DrainRule } from './rule';
 
 export const graceCoversDrain: DrainRule = {
   id: 'grace-covers-drain',
@@ -51,7 +51,7 @@ export const graceNeedsPrestop: DrainRule = {
     const propagation = s.propagationSeconds;
     const budget = allKnown(propagation, s.drainTimeoutSeconds, s.cleanupSeconds, s.headroomSeconds);
     const then = budget
-      ? `; the grace period then needs ${sumText([['sleep', budget[0]], ['drain timeout', budget[1]], ['cleanup', budget[2]], ['headroom', budget[3]]])}`
+      ? `; the grace period must then be at least ${sumText([['sleep', budget[0]], ['drain timeout', budget[1]], ['cleanup', budget[2]], ['headroom', budget[3]]])}`
       : '';
     const sleepText = propagation !== undefined ? `a preStop sleep of at least ${secs(propagation)} (propagation)` : 'a preStop sleep as long as deregistration takes to propagate';
     return [
@@ -65,28 +65,58 @@ export const graceNeedsPrestop: DrainRule = {
   },
 };
 
+const SLEEP_LABEL = 'the preStop sleep (propagation)';
+
+/** `120s, the length of an EC2 Spot interruption notice` when the cap is a known node cap. */
+function capText(cap: number): string {
+  const known = Object.values(NODE_GRACE_CAPS).find((c) => c.value === cap);
+  return known ? `${secs(cap)}, ${known.name}` : secs(cap);
+}
+
 export const graceUnderCap: DrainRule = {
   id: 'grace-under-cap',
   severity: 'error',
-  summary: 'terminationGracePeriodSeconds ≤ the cluster cap, when one is given',
+  summary: 'terminationGracePeriodSeconds ≤ the cluster cap, when one is given (policy, Cluster Autoscaler 600s, Karpenter NodePool, Spot 120s)',
   symptom: 'pod SIGKILLed early: the grace period is silently cut',
   check(s) {
     const v = allKnown(s.terminationGracePeriodSeconds, s.maxTerminationGracePeriodSeconds);
     if (!v) return [];
     const [grace, cap] = v;
     if (grace <= cap) return [];
-    const work = allKnown(preStopDelaySeconds(s.preStop), s.drainTimeoutSeconds, s.cleanupSeconds);
-    const needed = work ? work[0] + work[1] + work[2] : undefined;
-    const consequence =
-      needed !== undefined && cap < needed
-        ? `the kubelet kills the pod at ${secs(cap)}, ${secs(needed - cap)} before its drain and cleanup can end`
-        : `the grace period is cut to ${secs(cap)}, ${secs(grace - cap)} less than planned`;
+    const head = `terminationGracePeriodSeconds (${secs(grace)}) must be ≤ the cluster's cap maxTerminationGracePeriodSeconds (${capText(cap)})`;
+    const parts = allKnown(preStopDelaySeconds(s.preStop), s.drainTimeoutSeconds, s.cleanupSeconds);
+    if (!parts) {
+      return [finding('grace-under-cap', 'error', 'terminationGracePeriodSeconds', `${head}: the grace period is cut to ${secs(cap)}, ${secs(grace - cap)} less than set. Set terminationGracePeriodSeconds to ${cap}, and make sure the preStop, the drain and the cleanup fit in it.`)];
+    }
+    const [sleep, drain, cleanup] = parts;
+    const work = sleep + drain + cleanup;
+    const terms = [['preStop sleep', sleep], ['drain timeout', drain], ['cleanup', cleanup]] as const;
+    if (work > cap) {
+      // Nothing but the inputs themselves can fit: name the one to shrink, and by how much.
+      const excess = work - cap;
+      const largest = shrinkLargest([[SLEEP_LABEL, sleep, 1], ['the drain timeout', drain, 0], ['the cleanup', cleanup, 0]], excess);
+      const headroom = s.headroomSeconds !== undefined && s.headroomSeconds > 0 ? ' and the headroom to 0s' : '';
+      const shrink = largest
+        ? `Shrink the largest, ${largest.label}, from ${secs(largest.from)} to ${secs(largest.to)}${headroom}${largest.label === SLEEP_LABEL ? ' (a sleep shorter than the real propagation refuses connections: measure it first)' : ''}`
+        : `Shrink them by ${secs(excess)} together${headroom}`;
+      return [
+        finding(
+          'grace-under-cap',
+          'error',
+          'terminationGracePeriodSeconds',
+          `${head}: ${sumText(terms)} alone exceed it by ${secs(excess)}, so no grace period fits: the kubelet kills the pod at ${secs(cap)}, ${secs(excess)} before its drain and cleanup can end. ${shrink}, or run the workload where the cap allows at least ${secs(work)} plus headroom.`,
+        ),
+      ];
+    }
+    const left = cap - work;
+    const headroom = s.headroomSeconds;
+    const budgetNote = headroom !== undefined && left < headroom ? `, not the ${secs(headroom)} wanted (set the headroom to ${secs(left)})` : '';
     return [
       finding(
         'grace-under-cap',
         'error',
         'terminationGracePeriodSeconds',
-        `terminationGracePeriodSeconds (${secs(grace)}) must be ≤ the cluster's cap maxTerminationGracePeriodSeconds (${secs(cap)}): ${consequence}. Shrink propagation, drain timeout, cleanup or headroom until their sum fits in ${secs(cap)}, or raise the cap.`,
+        `${head}: the grace period is cut to ${secs(cap)}, ${secs(grace - cap)} less than set. Set terminationGracePeriodSeconds to ${cap}: after ${sumText(terms)} that leaves ${secs(left)} of headroom${budgetNote}.`,
       ),
     ];
   },

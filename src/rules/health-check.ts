@@ -1,5 +1,15 @@
-import { NLB_HEALTH_CHECK, type Finding, type Range } from '../model';
-import { finding, secs, type DrainRule } from './rule';
+import {
+  isSuccessCode,
+  lbcHas,
+  NLB_DEFAULT_SUCCESS_CODES,
+  NLB_HEALTH_CHECK,
+  NLB_SUCCESS_CODE_RANGE,
+  parseLbcVersion,
+  parseSuccessCodes,
+  type Finding,
+  type Range,
+} from '../model';
+import { finding, onInstanceTargets, secs, type DrainRule } from './rule';
 
 const FLIP_UNSEEN = 'readiness flips to 503 but the LB never reacts';
 
@@ -11,7 +21,8 @@ export const healthcheckUsesReadiness: DrainRule = {
   check(s) {
     const hc = s.healthCheck;
     const readiness = s.readinessProbe;
-    if (!hc || hc.protocol === undefined) return [];
+    // On instance targets the NLB checks nodes, not this pod's readiness (target-type-ip).
+    if (!hc || hc.protocol === undefined || onInstanceTargets(s)) return [];
     const http = readiness?.kind === 'httpGet' ? readiness : undefined;
     const target = http && http.path !== undefined && http.port !== undefined ? `port ${http.port}, path ${http.path} (the readiness probe)` : 'the readiness endpoint';
     if (hc.protocol === 'TCP') {
@@ -112,5 +123,45 @@ export const healthcheckInRange: DrainRule = {
       );
     }
     return findings;
+  },
+};
+
+const SUCCESS_CODES_ANNOTATION = 'service.beta.kubernetes.io/aws-load-balancer-healthcheck-success-codes';
+
+export const healthcheckSuccessCodes: DrainRule = {
+  id: 'healthcheck-success-codes',
+  severity: 'error',
+  summary: "503 is not among the NLB health check's success codes (a list AWS accepts, 200–599)",
+  symptom: FLIP_UNSEEN,
+  check(s) {
+    const hc = s.healthCheck;
+    if (hc?.successCodes === undefined || (hc.protocol !== 'HTTP' && hc.protocol !== 'HTTPS')) return [];
+    // Instance targets with externalTrafficPolicy Cluster: the check never sees a pod's flip anyway.
+    if (onInstanceTargets(s) && s.externalTrafficPolicy !== 'Local') return [];
+    // LBC before 2.4.6 ignores the annotation: AWS's default then applies (lbc-supports says so).
+    const lbc = s.lbcVersion !== undefined ? parseLbcVersion(s.lbcVersion) : undefined;
+    const codes = lbc && !lbcHas(lbc, 'successCodes') ? NLB_DEFAULT_SUCCESS_CODES.value : hc.successCodes;
+    const fix = `Set ${SUCCESS_CODES_ANNOTATION}: "${NLB_DEFAULT_SUCCESS_CODES.value}" (or remove it: that is the default).`;
+    const parsed = parseSuccessCodes(codes);
+    if (!parsed) {
+      return [
+        finding(
+          'healthcheck-success-codes',
+          'error',
+          'healthCheck.successCodes',
+          `the NLB health check's success codes ("${codes}") are not a list of HTTP codes or ranges within ${NLB_SUCCESS_CODE_RANGE.min}–${NLB_SUCCESS_CODE_RANGE.max} (such as 200-399 or 200,202): AWS rejects the target group. ${fix}`,
+        ),
+      ];
+    }
+    if (!isSuccessCode(parsed, 503)) return [];
+    const what = onInstanceTargets(s) ? "a node's kube-proxy answering 503 once it has no ready endpoint left" : 'the readiness endpoint answering 503 from SIGTERM on';
+    return [
+      finding(
+        'healthcheck-success-codes',
+        'error',
+        'healthCheck.successCodes',
+        `the NLB health check counts 503 as healthy (success codes ${codes}): it never sees ${what}, so the target stays in service while it drains. ${fix}`,
+      ),
+    ];
   },
 };

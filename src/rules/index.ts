@@ -1,20 +1,24 @@
 import type { DrainSettings, Finding, RuleId } from '../model';
 import { budgetValid } from './budget-valid';
 import { connectionTerminationEnabled, deregistrationDelayBounded, deregistrationDelayCoversDrain, unhealthyDrain } from './deregistration';
+import { drainTimeoutNonzero } from './drain';
 import { graceCoversDrain, graceNeedsPrestop, graceUnderCap } from './grace';
-import { healthcheckInRange, healthcheckUsesReadiness } from './health-check';
+import { healthcheckInRange, healthcheckSuccessCodes, healthcheckUsesReadiness } from './health-check';
+import { lbcSupports } from './lbc';
 import { prestopCoversPropagation, prestopPresent, sleepActionSupported, sleepWithinGrace } from './prestop';
 import { probesDistinct } from './probes';
 import type { DrainRule, RuleInfo } from './rule';
 import { pdbPresent, rolloutWaitsForLb, targetTypeIp } from './topology';
 
 export type { DrainRule, RuleInfo } from './rule';
+export { resolveRolloutValue } from './topology';
 
 /** The rules of DESIGN.md §4 that check settings, in the order of the table. */
 export const DRAIN_RULES: readonly DrainRule[] = [
   prestopPresent,
   prestopCoversPropagation,
   graceCoversDrain,
+  drainTimeoutNonzero,
   graceNeedsPrestop,
   sleepWithinGrace,
   sleepActionSupported,
@@ -25,6 +29,8 @@ export const DRAIN_RULES: readonly DrainRule[] = [
   connectionTerminationEnabled,
   unhealthyDrain,
   probesDistinct,
+  healthcheckSuccessCodes,
+  lbcSupports,
   targetTypeIp,
   rolloutWaitsForLb,
   pdbPresent,
@@ -43,4 +49,17 @@ export function ruleInfo(id: RuleId): RuleInfo {
 /** Runs every rule on the settings; findings come in rule order. */
 export function checkSettings(settings: DrainSettings): Finding[] {
   return DRAIN_RULES.flatMap((rule) => rule.check(settings));
+}
+
+/**
+ * The rules table as Markdown (`| id | severity | checks | symptom it prevents |`), the one
+ * the README shows: generated from the registry, so the docs never disagree with the rules.
+ */
+export function rulesTableMarkdown(): string {
+  const escape = (text: string) => text.replace(/\|/g, '\\|');
+  return [
+    '| id | severity | checks | symptom it prevents |',
+    '|---|---|---|---|',
+    ...RULE_INFO.map((rule) => `| \`${rule.id}\` | ${rule.severity.replace('/', ' / ')} | ${escape(rule.summary)} | ${escape(rule.symptom)} |`),
+  ].join('\n');
 }

@@ -1,11 +1,14 @@
 import {
+  HOOK_OVERRUN_EXTENSION_SECONDS,
   isAtLeastMinor,
+  NATIVE_SLEEP,
   NATIVE_SLEEP_MIN_MINOR,
   parseKubernetesVersion,
   preStopDelaySeconds,
   ZERO_SLEEP_MIN_MINOR,
   type DrainSettings,
   type Finding,
+  type PreStopHook,
 } from '../model';
 import { allKnown, finding, secs, sumText, type DrainRule } from './rule';
 
@@ -49,15 +52,50 @@ export const prestopPresent: DrainRule = {
   },
 };
 
+/** `exec ["/wait-shutdown"]`, `httpGet /drain on port 8080`: a hook as the manifest writes it. */
+function describeHook(hook: PreStopHook): string {
+  switch (hook.kind) {
+    case 'exec':
+      return `exec ${JSON.stringify(hook.command)}`;
+    case 'httpGet':
+      return `httpGet ${hook.path ?? '/'} on port ${hook.port ?? '(unset)'}`;
+    case 'sleep':
+      return `sleep ${hook.seconds}s`;
+    case 'none':
+      return 'none';
+  }
+}
+
 export const prestopCoversPropagation: DrainRule = {
   id: 'prestop-covers-propagation',
-  severity: 'error',
-  summary: 'preStop sleep ≥ propagation',
+  severity: 'error/warning',
+  summary: 'preStop sleep ≥ propagation (error); a hook whose delay cannot be read is checked by hand (warning)',
   symptom: BURSTS,
   check(s) {
-    const v = allKnown(preStopDelaySeconds(s.preStop), s.propagationSeconds);
-    if (!v) return [];
-    const [sleep, propagation] = v;
+    const hook = s.preStop;
+    const propagation = s.propagationSeconds;
+    if (!hook || propagation === undefined) return [];
+    const sleep = preStopDelaySeconds(hook);
+    if (sleep === undefined) {
+      // An app-provided hook (a script, an HTTP endpoint): never replaced, since it may do more
+      // than wait; but it only buys propagation time if it blocks that long before the server
+      // stops accepting. Behind an NLB only (targetType known): elsewhere nothing propagates.
+      if (s.targetType === undefined) return [];
+      const work = allKnown(s.drainTimeoutSeconds, s.cleanupSeconds);
+      const grace = s.terminationGracePeriodSeconds;
+      const graceCheck =
+        work && grace !== undefined
+          ? ` and that terminationGracePeriodSeconds (${secs(grace)}) covers that wait plus drain timeout and cleanup (${sumText([['wait', propagation], ['drain timeout', work[0]], ['cleanup', work[1]]])})`
+          : '';
+      return [
+        finding(
+          'prestop-covers-propagation',
+          'warning',
+          'preStop',
+          `the preStop hook (${describeHook(hook)}) delays SIGTERM by a time grpc-drain cannot read: it buys propagation time only if it waits at least ${secs(propagation)} (propagation) before the server stops accepting connections. Check that it blocks for ${secs(propagation)} or more before the process stops listening (a hook that only signals the server, or returns at once, buys nothing)${graceCheck}; if it does not wait, run a sleep of ${secs(propagation)} before it.`,
+        ),
+      ];
+    }
     // A zero delay is prestop-present's finding.
     if (sleep === 0 || sleep >= propagation) return [];
     return [
@@ -84,10 +122,11 @@ export const sleepWithinGrace: DrainRule = {
       return [finding('sleep-within-grace', 'error', 'preStop.seconds', `preStop sleep (${secs(sleep)}) must be ≥ 0s: the API server rejects the pod. Use a sleep of at least the propagation.`)];
     }
     if (sleep <= grace) return [];
+    const drainText = s.drainTimeoutSeconds !== undefined ? `its ${secs(s.drainTimeoutSeconds)} drain timeout` : 'its drain';
     const consequence =
       hook.kind === 'sleep'
         ? 'the API server rejects the pod (a sleep action may not outlast the grace period)'
-        : 'the kubelet kills the hook when the grace period ends and SIGKILLs the server without ever sending SIGTERM';
+        : `the kubelet stops waiting for the hook when the grace period ends, sends SIGTERM with a one-off ${secs(HOOK_OVERRUN_EXTENSION_SECONDS)} extension, then SIGKILL: the server gets ${secs(HOOK_OVERRUN_EXTENSION_SECONDS)} instead of ${drainText}`;
     const rest = allKnown(s.drainTimeoutSeconds, s.cleanupSeconds, s.headroomSeconds);
     const fix = rest
       ? `Raise terminationGracePeriodSeconds to ${sumText([['sleep', sleep], ['drain timeout', rest[0]], ['cleanup', rest[1]], ['headroom', rest[2]]])}`
@@ -115,12 +154,15 @@ export const sleepActionSupported: DrainRule = {
     const version = s.kubernetesVersion !== undefined ? parseKubernetesVersion(s.kubernetesVersion) : undefined;
     if (hook.kind === 'sleep' && version) {
       if (!isAtLeastMinor(version, NATIVE_SLEEP_MIN_MINOR)) {
+        const fate = isAtLeastMinor(version, NATIVE_SLEEP.alphaMinor.value)
+          ? `on Kubernetes ${s.kubernetesVersion} the feature gate PodLifecycleSleepAction is alpha and off, so the API server silently drops the sleep handler and with it the whole preStop: the manifest applies and the pods run with no preStop at all (SIGTERM at t=0)`
+          : `Kubernetes ${s.kubernetesVersion} does not know the sleep action and rejects the pod`;
         findings.push(
           finding(
             'sleep-action-supported',
             'error',
             'preStop',
-            `the native preStop sleep action needs Kubernetes ≥ 1.${NATIVE_SLEEP_MIN_MINOR} (feature gate PodLifecycleSleepAction, on by default from 1.30); Kubernetes ${s.kubernetesVersion} rejects the pod. Use exec: ["sleep", "${hook.seconds}"] with an image that has a sleep binary, or upgrade the cluster.`,
+            `the native preStop sleep action needs Kubernetes ≥ 1.${NATIVE_SLEEP_MIN_MINOR} (PodLifecycleSleepAction, beta and on from 1.30): ${fate}. Use exec: ["sleep", "${hook.seconds}"] with an image that has a sleep binary, or upgrade the cluster.`,
           ),
         );
       } else if (hook.seconds === 0 && !isAtLeastMinor(version, ZERO_SLEEP_MIN_MINOR)) {
@@ -134,18 +176,23 @@ export const sleepActionSupported: DrainRule = {
         );
       }
     }
-    if (hook.kind === 'exec') {
-      const binary = hook.command[0] ?? '(empty command)';
+    // Only a hook that waits by running `sleep` needs a sleep binary the native action does
+    // without; an application's own binary (`/wait-shutdown`) is its image's business, and its
+    // unknown delay is prestop-covers-propagation's warning.
+    if (hook.kind === 'exec' && hook.seconds !== undefined && hook.seconds > 0) {
+      const program = hook.command[0] ?? '';
+      // `sleep` itself, `busybox` (its sleep applet), or a shell that runs sleep.
+      const binaries = /(?:^|\/)(?:sleep|busybox)$/.test(program) ? program : `${program} and sleep`;
       const native =
-        version && isAtLeastMinor(version, NATIVE_SLEEP_MIN_MINOR) && hook.seconds !== undefined
+        version && isAtLeastMinor(version, NATIVE_SLEEP_MIN_MINOR)
           ? `Use the native action (sleep: {seconds: ${hook.seconds}}), which Kubernetes ${s.kubernetesVersion} runs without a binary.`
-          : 'Make sure the image ships it, or use the native sleep action once the cluster runs Kubernetes ≥ 1.30.';
+          : `Make sure the image ships ${binaries.includes(' and ') ? 'them' : 'it'}, or use the native sleep action once the cluster runs Kubernetes ≥ 1.30.`;
       findings.push(
         finding(
           'sleep-action-supported',
           'warning',
           'preStop',
-          `the preStop hook execs ${binary} inside the container: a distroless or scratch image has none, the hook fails at once and SIGTERM arrives at t=0. ${native}`,
+          `the preStop hook execs ${binaries} inside the container: a distroless or scratch image has none, the hook fails at once and SIGTERM arrives at t=0. ${native}`,
         ),
       );
     }

@@ -1,10 +1,14 @@
 import { performance } from 'node:perf_hooks';
+import { ArrivalLog, type Arrival, type LateAction } from './arrivals';
 import { CallRegistry } from './call-registry';
 import { runCleanup, type CleanupHook, type CleanupOutcome, type NamedHook } from './cleanup';
-import type { DrainableServer, GrpcHandler, TrackableCall } from './grpc-types';
+import { GrpcListener, type GrpcListenerAddress } from './grpc-listener';
+import type { DrainableServer, GrpcHandler, InjectableServer, TrackableCall } from './grpc-types';
 import { HealthServer, type HealthServerAddress } from './health-server';
 import { jsonLinesLogger, type DrainEventName, type DrainLogEntry, type DrainLogLevel, type DrainLogValue } from './logger';
-import { resolveDrainOptions, type DrainOptions, type ResolvedDrainOptions } from './options';
+import { DRAIN_METRICS, histogramSamples, registerWithPromClient, renderTextExposition, TEXT_EXPOSITION_CONTENT_TYPE, type MetricSample } from './metrics';
+import { DrainOptionsError, resolveDrainOptions, type DrainOptionProblem, type DrainOptions, type ResolvedDrainOptions } from './options';
+import { roundSeconds, type PropagationReport } from './report/propagation-report';
 
 /** What started the shutdown: a signal, or a call to `shutdown()`. */
 export type ShutdownReason = 'SIGTERM' | 'SIGINT' | 'shutdown()';
@@ -27,6 +31,8 @@ export interface ShutdownOutcome {
   readonly cleanup: CleanupOutcome;
   /** Milliseconds from the start of the shutdown to the health server's close. */
   readonly durationMs: number;
+  /** The termination report, when the runtime owns the gRPC listener (`grpcPort`). */
+  readonly propagation?: PropagationReport;
 }
 
 /** The drain of one gRPC server; see {@link createDrain}. */
@@ -38,6 +44,8 @@ export interface Drain {
   readonly openCalls: number;
   /** The health server's address once `listen()` has resolved. */
   readonly healthAddress: HealthServerAddress | undefined;
+  /** The owned gRPC listener's address once `listen()` has resolved (with `grpcPort`). */
+  readonly grpcAddress: GrpcListenerAddress | undefined;
   /** The settings in force, with where each came from. */
   readonly settings: ResolvedDrainOptions;
   /**
@@ -62,8 +70,10 @@ export interface Drain {
    */
   onShutdown(hook: CleanupHook, name?: string): () => void;
   /**
-   * Starts the health server (readiness and liveness paths); idempotent.
-   * @returns the bound address (the OS-chosen port when the health port is 0)
+   * Starts the health server (readiness, liveness and metrics paths), then, with `grpcPort`,
+   * the gRPC listener; idempotent. With an owned listener `/ready` answers 200 only once the
+   * gRPC port is bound.
+   * @returns the health server's address (the OS-chosen port when the health port is 0)
    */
   listen(): Promise<HealthServerAddress>;
   /**
@@ -73,6 +83,34 @@ export interface Drain {
    * signals, return the same promise.
    */
   shutdown(): Promise<ShutdownOutcome>;
+}
+
+/** The metrics path unless `metricsPath` says otherwise. */
+export const DEFAULT_METRICS_PATH = '/metrics';
+/** `late-connection` entries logged per shutdown; the report counts every one. */
+const MAX_LATE_CONNECTIONS_LOGGED = 20;
+
+/**
+ * {@link resolveDrainOptions}, plus what only the server can say: an owned listener needs
+ * `createConnectionInjector` (grpc-js ≥ 1.11.0). Every problem at once.
+ */
+function resolveWithServer(server: DrainableServer, options: DrainOptions): ResolvedDrainOptions {
+  const problems: DrainOptionProblem[] = [];
+  if (options.grpcPort !== undefined && typeof (server as Partial<InjectableServer>).createConnectionInjector !== 'function') {
+    problems.push({
+      option: 'grpcPort',
+      source: 'options.grpcPort',
+      message: 'options.grpcPort needs Server.createConnectionInjector, which this server lacks: use @grpc/grpc-js 1.11.0 or later, or bind the port yourself with bindAsync and leave grpcPort unset.',
+    });
+  }
+  try {
+    const settings = resolveDrainOptions(options);
+    if (problems.length > 0) throw new DrainOptionsError(problems);
+    return settings;
+  } catch (error) {
+    if (error instanceof DrainOptionsError && problems.length > 0 && error.problems !== problems) throw new DrainOptionsError([...error.problems, ...problems]);
+    throw error;
+  }
 }
 
 /** The status message of a hung-up stream (UNAVAILABLE) unless `hangUpMessage` says otherwise. */
@@ -91,7 +129,8 @@ const HANDLED_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  *   before `addService` so `countCalls` sees every method.
  */
 export function createDrain(server: DrainableServer, options: DrainOptions = {}): Drain {
-  const settings = resolveDrainOptions(options);
+  const settings = resolveWithServer(server, options);
+  const owned = options.grpcPort !== undefined;
   const logger = options.logger === false ? undefined : (options.logger ?? jsonLinesLogger());
   const log = (level: DrainLogLevel, event: DrainEventName, message: string, data: { [field: string]: DrainLogValue } = {}): void => {
     const entry: DrainLogEntry = { level, event, message, data };
@@ -107,12 +146,76 @@ export function createDrain(server: DrainableServer, options: DrainOptions = {})
   let running: Promise<ShutdownOutcome> | undefined;
   let listening: Promise<HealthServerAddress> | undefined;
   const hooks: NamedHook[] = [];
+  const drainMs = Math.round(settings.drainTimeoutSeconds * 1000);
+  const arrivals = new ArrivalLog(Math.round(settings.preStopSeconds * 1000));
+  let grpcBound = !owned;
+  let lateLogged = 0;
+  let opaqueLogged = false;
+  const listener = owned
+    ? new GrpcListener({
+        server: server as InjectableServer,
+        credentials: options.credentials as object,
+        port: options.grpcPort as number,
+        ...(options.grpcHost !== undefined && { host: options.grpcHost }),
+        lateConnections: settings.lateConnections,
+        // grpc-go waits for the PING ACK too (http2_server.go); on one network a round trip is
+        // milliseconds, and the drain timeout bounds everything after SIGTERM anyway.
+        goAwayWaitMs: Math.min(1000, drainMs / 2),
+        arrivals,
+        onLate: (arrival: Arrival, action: LateAction) => {
+          if (lateLogged >= MAX_LATE_CONNECTIONS_LOGGED) return;
+          lateLogged += 1;
+          const afterDeletionSeconds = roundSeconds((arrival.at - (arrivals.deletion ?? arrival.at)) / 1000);
+          log('warn', 'late-connection', `a new connection from ${arrival.remoteAddress ?? 'an unknown address'} arrived ${afterDeletionSeconds}s after the estimated deletion, after SIGTERM (${action}): the load balancer still routes here, the preStop sleep of ${settings.preStopSeconds}s is too short`, {
+            remoteAddress: arrival.remoteAddress ?? 'unknown',
+            afterDeletionSeconds,
+            action,
+          });
+        },
+        onOpaque: (remoteAddress) => {
+          if (opaqueLogged) return;
+          opaqueLogged = true;
+          log('warn', 'goaway-unsupported', `the connection from ${remoteAddress ?? 'an unknown address'} is not cleartext HTTP/2 (TLS?): the runtime cannot send its two-step GOAWAY on it, so grpc-js closes it with its own single GOAWAY`, { remoteAddress: remoteAddress ?? 'unknown' });
+        },
+      })
+    : undefined;
+  const isReady = (): boolean => phase === 'serving' && !held && grpcBound;
+  const metricDefinitions = Object.values(DRAIN_METRICS);
+  const metricSamples = (): { [name: string]: MetricSample[] } => {
+    const deletion = arrivals.deletion;
+    const afterDeletion = deletion === undefined ? [] : arrivals.since(deletion).map((a) => (a.at - deletion) / 1000);
+    const last = arrivals.last;
+    const late = arrivals.lateActions;
+    const unix = (at: number): number => roundSeconds((performance.timeOrigin + at) / 1000);
+    return {
+      [DRAIN_METRICS.ready.name]: [{ value: isReady() ? 1 : 0 }],
+      [DRAIN_METRICS.openCalls.name]: [{ value: registry.openCalls }],
+      [DRAIN_METRICS.preStop.name]: [{ value: settings.preStopSeconds }],
+      [DRAIN_METRICS.connections.name]: owned ? [{ value: arrivals.total }] : [],
+      [DRAIN_METRICS.openConnections.name]: listener ? [{ value: listener.openConnections }] : [],
+      [DRAIN_METRICS.lateConnections.name]: owned ? (['served', 'goaway', 'closed'] as const).map((action) => ({ labels: { action }, value: late[action] })) : [],
+      [DRAIN_METRICS.lastConnection.name]: last ? [{ value: unix(last.at) }] : [],
+      [DRAIN_METRICS.sigterm.name]: arrivals.sigterm === undefined ? [] : [{ value: unix(arrivals.sigterm) }],
+      [DRAIN_METRICS.lastAfterDeletion.name]: afterDeletion.length > 0 ? [{ value: roundSeconds(afterDeletion[afterDeletion.length - 1] as number) }] : [],
+      [DRAIN_METRICS.afterDeletion.name]: owned ? histogramSamples(afterDeletion) : [],
+    };
+  };
+  const metricsRegistry = options.metricsRegistry;
+  if (metricsRegistry) registerWithPromClient(metricsRegistry, metricDefinitions, metricSamples);
+  const metricsPath = options.metricsPath === false ? undefined : (options.metricsPath ?? DEFAULT_METRICS_PATH);
   const health = new HealthServer({
     port: settings.healthPort,
     host: options.healthHost,
     readinessPath: settings.readinessPath,
     livenessPath: settings.livenessPath,
-    isReady: () => phase === 'serving' && !held,
+    isReady,
+    ...(metricsPath !== undefined && {
+      metricsPath,
+      metrics: async () =>
+        metricsRegistry
+          ? { contentType: metricsRegistry.contentType, body: await metricsRegistry.metrics() }
+          : { contentType: TEXT_EXPOSITION_CONTENT_TYPE, body: renderTextExposition(metricDefinitions, metricSamples) },
+    }),
   });
   const registry = new CallRegistry(options.hangUpMessage ?? DEFAULT_HANG_UP_MESSAGE, (path) =>
     log('warn', 'hang-up-unsupported', `cannot end ${path} with a status (no 'error' listener on the call); the drain timeout will cut it`, { path }),
@@ -147,7 +250,6 @@ export function createDrain(server: DrainableServer, options: DrainOptions = {})
 
   const stopGrpc = (): Promise<{ graceful: boolean; openCallsAtForce: number }> =>
     new Promise((resolve) => {
-      const drainMs = Math.round(settings.drainTimeoutSeconds * 1000);
       const started = performance.now();
       let settled = false;
       const force = (why: string): void => {
@@ -164,7 +266,9 @@ export function createDrain(server: DrainableServer, options: DrainOptions = {})
           { openCalls, openByMethod: registry.openByMethod(), drainTimeoutSeconds: settings.drainTimeoutSeconds },
         );
         // Cancels every call at once (RST_STREAM CANCEL: clients see CANCELLED) and closes the
-        // sessions without waiting (grpc-js server.ts forceShutdown).
+        // sessions without waiting (grpc-js server.ts forceShutdown); the owned connections are
+        // cut at their sockets, which holds whatever grpc-js tracks of them.
+        listener?.destroyServed();
         try {
           server.forceShutdown();
         } catch (error) {
@@ -177,7 +281,7 @@ export function createDrain(server: DrainableServer, options: DrainOptions = {})
       // #1664), so the drain timeout bounds it, as grpc-go servers bound GracefulStop with a
       // timer and Stop() (hatchet-dev/hatchet#4139).
       const timer = setTimeout(() => force(`the graceful stop did not finish within the drain timeout of ${settings.drainTimeoutSeconds}s`), drainMs);
-      try {
+      const tryShutdown = (): void => {
         server.tryShutdown((error) => {
           if (settled) return;
           settled = true;
@@ -187,21 +291,56 @@ export function createDrain(server: DrainableServer, options: DrainOptions = {})
           log('info', 'drain-complete', `gRPC server stopped gracefully in ${durationMs} ms`, { openCalls: registry.openCalls, durationMs });
           resolve({ graceful: true, openCallsAtForce: 0 });
         });
-      } catch (error) {
-        force(`tryShutdown threw (${error instanceof Error ? error.message : String(error)})`);
+      };
+      const attempt = (): void => {
+        try {
+          tryShutdown();
+        } catch (error) {
+          force(`tryShutdown threw (${error instanceof Error ? error.message : String(error)})`);
+        }
+      };
+      if (!listener) {
+        attempt();
+        return;
       }
+      // The owned connections close one by one after their two-step GOAWAY; grpc-js's
+      // tryShutdown would send its single GOAWAY on all of them at once, so it comes last,
+      // for whatever was bound outside the runtime.
+      void listener.drained(started + drainMs).then((idle) => {
+        if (settled) return;
+        if (idle) attempt();
+        else force(`the graceful stop did not finish within the drain timeout of ${settings.drainTimeoutSeconds}s`);
+      });
     });
+
+  const reportPropagation = (observedUntil: number): PropagationReport => {
+    const env = options.env ?? process.env;
+    const pod = options.podName ?? (env['POD_NAME'] || env['HOSTNAME'] || undefined);
+    const podIp = env['POD_IP'] || undefined;
+    const report = arrivals.report({ preStopSource: settings.sources.preStop, lateConnections: settings.lateConnections, observedUntil, ...(pod !== undefined && { pod }), ...(podIp !== undefined && { podIp }) });
+    const { event: _event, ...fields } = report;
+    const last = report.lastNewConnectionAfterDeletionSeconds;
+    const verdict =
+      last === null
+        ? `no new connection after the estimated deletion (SIGTERM − ${report.preStopSeconds}s preStop)`
+        : `last new connection ${last}s after the estimated deletion (SIGTERM − ${report.preStopSeconds}s preStop), ${report.connectionsAfterSigterm} after SIGTERM; budget propagation ≥ ${report.recommendedPropagationSeconds}s`;
+    log(report.connectionsAfterSigterm > 0 ? 'warn' : 'info', 'propagation', verdict, fields);
+    return report;
+  };
 
   const start = (reason: ShutdownReason): Promise<ShutdownOutcome> => {
     running ??= (async (): Promise<ShutdownOutcome> => {
       const started = performance.now();
       phase = 'draining';
+      arrivals.markSigterm(started);
       log('info', 'ready-503', `${settings.readinessPath} answers 503 from now on; ${settings.livenessPath} stays 200 until exit`, { reason });
+      listener?.beginDrain();
 
       const streamsEnded = registry.hangUpAll();
       log('info', 'streams-ended', `${streamsEnded} tracked stream(s) ended with UNAVAILABLE`, { count: streamsEnded });
 
       const { graceful, openCallsAtForce } = await stopGrpc();
+      listener?.endDrain();
 
       phase = 'cleaning-up';
       const cleanupStarted = performance.now();
@@ -215,14 +354,18 @@ export function createDrain(server: DrainableServer, options: DrainOptions = {})
         durationMs: Math.round(performance.now() - cleanupStarted),
       });
 
-      // Last, so the NLB and the kubelet see 503 on readiness and 200 on liveness until the end.
+      // Last, so the NLB and the kubelet see 503 on readiness and 200 on liveness until the end,
+      // and every late connection is seen (with `refuse` the listener closed at SIGTERM).
+      const observedUntil = settings.lateConnections === 'refuse' ? started : performance.now();
+      await listener?.close();
       await health.close();
       log('info', 'health-closed', 'health server closed');
       phase = 'stopped';
       removeSignalHandlers();
 
+      const propagation = owned ? reportPropagation(observedUntil) : undefined;
       const durationMs = Math.round(performance.now() - started);
-      const outcome: ShutdownOutcome = { reason, streamsEnded, graceful, openCallsAtForce, cleanup, durationMs };
+      const outcome: ShutdownOutcome = { reason, streamsEnded, graceful, openCallsAtForce, cleanup, durationMs, ...(propagation && { propagation }) };
       log('info', 'exit', `shutdown finished in ${durationMs} ms${options.exit === false ? '' : '; exiting with code 0'}`, { code: 0, durationMs, graceful, reason });
       if (options.exit !== false) process.exit(0);
       return outcome;
@@ -232,7 +375,7 @@ export function createDrain(server: DrainableServer, options: DrainOptions = {})
 
   return {
     get ready() {
-      return phase === 'serving' && !held;
+      return isReady();
     },
     get phase() {
       return phase;
@@ -242,6 +385,9 @@ export function createDrain(server: DrainableServer, options: DrainOptions = {})
     },
     get healthAddress() {
       return health.address;
+    },
+    get grpcAddress() {
+      return listener?.address;
     },
     settings,
     track<C extends TrackableCall>(call: C): C {
@@ -264,13 +410,25 @@ export function createDrain(server: DrainableServer, options: DrainOptions = {})
     },
     listen(): Promise<HealthServerAddress> {
       if (phase !== 'serving' && !listening) return Promise.reject(new Error('grpc-drain runtime: listen() called after the shutdown has begun'));
-      listening ??= health.listen().then((address) => {
-        log('info', 'health-listening', `health server on ${address.address}:${address.port} (${address.readinessPath}, ${address.livenessPath})`, {
+      listening ??= health.listen().then(async (address) => {
+        log('info', 'health-listening', `health server on ${address.address}:${address.port} (${address.readinessPath}, ${address.livenessPath}${metricsPath ? `, ${metricsPath}` : ''})`, {
           address: address.address,
           port: address.port,
           readinessPath: address.readinessPath,
           livenessPath: address.livenessPath,
         });
+        if (listener) {
+          const grpc = await listener.listen();
+          log('info', 'grpc-listening', `gRPC listener on ${grpc.address}:${grpc.port}, owned by the runtime; connections after SIGTERM: ${settings.lateConnections}`, {
+            address: grpc.address,
+            port: grpc.port,
+            lateConnections: settings.lateConnections,
+          });
+          if (phase === 'serving') {
+            grpcBound = true;
+            if (!held) log('info', 'ready-200', `${settings.readinessPath} answers 200 (the gRPC port is bound)`);
+          }
+        }
         return address;
       });
       return listening;

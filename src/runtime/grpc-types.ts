@@ -27,6 +27,28 @@ export interface DrainableServer {
 }
 
 /**
+ * What `Server.createConnectionInjector` returns (grpc-js ≥ 1.11.0, `src/server.ts`
+ * `ConnectionInjector`): `injectConnection` emits the connection on a private HTTP/2 server of
+ * the grpc-js server, so its streams reach the registered handlers; `destroy` closes that
+ * HTTP/2 server and gracefully closes its sessions (`Http2Session.close()`).
+ */
+export interface ConnectionInjector {
+  injectConnection(connection: import('node:stream').Duplex): void;
+  destroy(): void;
+}
+
+/**
+ * A grpc-js `Server` whose connections the runtime accepts itself. `createConnectionInjector`
+ * is public API since grpc-js 1.11.0 (grpc-node commit 321b660, "Add
+ * Server#createConnectionInjector API"; the `@grpc/grpc-js@1.10.4` tag of the grpc-node
+ * repository sits on a master commit that still says 1.9.14, no 1.10.x release has it).
+ * It checks `credentials instanceof ServerCredentials` of its own copy of grpc-js.
+ */
+export interface InjectableServer extends DrainableServer {
+  createConnectionInjector(credentials: object): ConnectionInjector;
+}
+
+/**
  * A grpc-js method handler as `register` receives it: `(call, callback)` for unary and
  * client-streaming methods, `(call)` for server-streaming and bidi methods.
  */

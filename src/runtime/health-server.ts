@@ -25,6 +25,10 @@ export interface HealthServerSettings {
   readonly livenessPath: string;
   /** Read on every request: the readiness answer follows the drain's state at once. */
   readonly isReady: () => boolean;
+  /** Path of the Prometheus metrics; none when unset. */
+  readonly metricsPath?: string;
+  /** The metrics page, read at every scrape. */
+  readonly metrics?: () => Promise<{ readonly contentType: string; readonly body: string }>;
 }
 
 /**
@@ -91,6 +95,20 @@ export class HealthServer {
   private answer(request: http.IncomingMessage, response: http.ServerResponse): void {
     const path = (request.url ?? '/').split('?', 1)[0];
     const method = request.method ?? 'GET';
+    if (path === this.settings.metricsPath && this.settings.metrics && (method === 'GET' || method === 'HEAD')) {
+      this.settings.metrics().then(
+        ({ contentType, body }) => {
+          response.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
+          response.end(method === 'HEAD' ? undefined : body);
+        },
+        (error: unknown) => {
+          const text = `metrics unavailable: ${error instanceof Error ? error.message : String(error)}\n`;
+          response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+          response.end(method === 'HEAD' ? undefined : text);
+        },
+      );
+      return;
+    }
     let status = 404;
     let body = 'not found\n';
     if (path === this.settings.readinessPath) {
@@ -100,6 +118,8 @@ export class HealthServer {
     } else if (path === this.settings.livenessPath) {
       status = 200;
       body = 'live\n';
+    } else if (path === this.settings.metricsPath && this.settings.metrics) {
+      status = 200;
     }
     if (status !== 404 && method !== 'GET' && method !== 'HEAD') {
       status = 405;

@@ -9,11 +9,16 @@ export type DrainLogLevel = 'info' | 'warn' | 'error';
 /**
  * The lifecycle events, in the order a shutdown emits them:
  * - `health-listening`: the health server is up (`address`, `port`).
+ * - `grpc-listening`: the gRPC listener the runtime owns is up (`address`, `port`, `lateConnections`).
  * - `ready-200`: `setReady(true)` made `/ready` answer 200.
  * - `sigterm` / `sigint`: the signal that started the shutdown.
  * - `signal-ignored`: a signal arrived while the shutdown was already running (`signal`).
  * - `ready-503`: `/ready` answers 503 from now on; `/live` still 200.
  * - `streams-ended`: tracked streams hung up with UNAVAILABLE (`count`).
+ * - `late-connection`: a connection arrived after SIGTERM (`remoteAddress`, `afterDeletionSeconds`,
+ *   `action`: served, goaway or closed); the first ones only, the report counts them all.
+ * - `goaway-unsupported`: a connection is not cleartext HTTP/2 (TLS), so the runtime could not
+ *   send its two-step GOAWAY; grpc-js's own close applies (`remoteAddress`); logged once.
  * - `hang-up-unsupported`: a tracked call had no way to end with a status (`path`).
  * - `drain-complete`: `tryShutdown` finished within the drain timeout (`openCalls`, `durationMs`).
  * - `force-shutdown`: the drain timeout ran out; `forceShutdown` cancelled what was left
@@ -23,16 +28,22 @@ export type DrainLogLevel = 'info' | 'warn' | 'error';
  * - `cleanup-abandoned`: the cleanup budget ran out (`hook` still running, `notRun`).
  * - `cleanup-complete`: the hooks are done or abandoned (`completed`, `failed`, `abandoned`).
  * - `health-closed`: the health server has closed, last.
+ * - `propagation`: the termination report, when the runtime owns the gRPC listener: when the
+ *   last new connection arrived after the estimated deletion (SIGTERM − preStop), how many came
+ *   after SIGTERM, and the propagation to budget (`PropagationReport`).
  * - `exit`: the shutdown is over (`code`, `durationMs` since it started, `graceful`).
  */
 export type DrainEventName =
   | 'health-listening'
+  | 'grpc-listening'
   | 'ready-200'
   | 'sigterm'
   | 'sigint'
   | 'signal-ignored'
   | 'ready-503'
   | 'streams-ended'
+  | 'late-connection'
+  | 'goaway-unsupported'
   | 'hang-up-unsupported'
   | 'drain-complete'
   | 'force-shutdown'
@@ -41,10 +52,11 @@ export type DrainEventName =
   | 'cleanup-abandoned'
   | 'cleanup-complete'
   | 'health-closed'
+  | 'propagation'
   | 'exit';
 
 /** A value of a log field: JSON-serializable and flat enough for a log pipeline. */
-export type DrainLogValue = string | number | boolean | { readonly [key: string]: number };
+export type DrainLogValue = string | number | boolean | null | readonly number[] | { readonly [key: string]: number };
 
 /** One lifecycle event. */
 export interface DrainLogEntry {

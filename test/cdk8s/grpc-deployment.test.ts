@@ -35,9 +35,14 @@ describe('the engine example (seed scenario)', () => {
   const pdb = byKind(manifests, 'PodDisruptionBudget');
   const service = byKind(manifests, 'Service');
 
-  it('synthesizes a Deployment, a PodDisruptionBudget and a LoadBalancer Service (YAML snapshot)', () => {
-    expect(manifests.map((m) => m.kind)).toEqual(['Deployment', 'PodDisruptionBudget', 'Service']);
+  it('synthesizes its Namespace, a Deployment, a PodDisruptionBudget and a LoadBalancer Service (YAML snapshot)', () => {
+    expect(manifests.map((m) => m.kind)).toEqual(['Namespace', 'Deployment', 'PodDisruptionBudget', 'Service']);
     expect(Yaml.stringify(...manifests)).toMatchSnapshot();
+  });
+
+  it('labels the Namespace for the readiness gate the default budget assumes, without a namespace of its own', () => {
+    expect(byKind(manifests, 'Namespace').metadata).toEqual({ name: 'engine', labels: { 'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled' } });
+    expect(deployment.spec.minReadySeconds).toBe(0);
   });
 
   it('sleeps 20s natively before SIGTERM and grants 20 + 10 + 5 + 10 = 45s', () => {
@@ -58,6 +63,7 @@ describe('the engine example (seed scenario)', () => {
 
   it('passes the drain contract to the process and annotates the budget', () => {
     expect(container(deployment).env).toEqual([
+      { name: 'GRPC_DRAIN_PRESTOP_SECONDS', value: '20' },
       { name: 'GRPC_DRAIN_TIMEOUT_SECONDS', value: '10' },
       { name: 'GRPC_DRAIN_CLEANUP_SECONDS', value: '5' },
       { name: 'GRPC_DRAIN_HEALTH_PORT', value: '8733' },
@@ -142,9 +148,10 @@ describe('edge budgets', () => {
     expect(Yaml.stringify(...manifests)).toMatchSnapshot();
   });
 
-  it('waits propagation + healthy threshold × interval = 20 + 2 × 5 = 30s without the readiness gate (YAML snapshot)', () => {
+  it('waits registration + healthy threshold × interval = 120 + 2 × 5 = 130s without the readiness gate (YAML snapshot)', () => {
     const manifests = engine({ budget: { readinessGate: false } });
-    expect(byKind(manifests, 'Deployment').spec.minReadySeconds).toBe(30);
+    expect(byKind(manifests, 'Deployment').spec.minReadySeconds).toBe(130);
+    expect(byKind(engine({ budget: { readinessGate: false, registration: Duration.seconds(90) } }), 'Deployment').spec.minReadySeconds).toBe(100);
     expect(Yaml.stringify(...manifests)).toMatchSnapshot();
   });
 
@@ -152,13 +159,17 @@ describe('edge budgets', () => {
     const deployment = byKind(engine({ budget: { propagation: Duration.millis(20500), drainTimeout: Duration.minutes(0.35) } }, false), 'Deployment');
     expect(container(deployment).lifecycle.preStop.sleep.seconds).toBe(21);
     // 0.35 min = 21 s (not 22: float noise is not a second)
-    expect(container(deployment).env[0]).toEqual({ name: 'GRPC_DRAIN_TIMEOUT_SECONDS', value: '21' });
+    expect(container(deployment).env.slice(0, 2)).toEqual([
+      { name: 'GRPC_DRAIN_PRESTOP_SECONDS', value: '21' },
+      { name: 'GRPC_DRAIN_TIMEOUT_SECONDS', value: '21' },
+    ]);
     expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBe(21 + 21 + 5 + 10);
   });
 
   it('renames contract variables for a Go server', () => {
     const deployment = byKind(engine({ contractEnv: { drainTimeout: { name: 'SERVER_GRPC_SHUTDOWN_TIMEOUT', format: 'duration' }, cleanup: false } }, false), 'Deployment');
     expect(container(deployment).env.map((e: Manifest) => `${e.name}=${e.value}`)).toEqual([
+      'GRPC_DRAIN_PRESTOP_SECONDS=20',
       'SERVER_GRPC_SHUTDOWN_TIMEOUT=10s',
       'GRPC_DRAIN_HEALTH_PORT=8733',
       'GRPC_DRAIN_READY_PATH=/ready',
@@ -187,6 +198,7 @@ describe('the cdk8s-plus API stays usable', () => {
     const manifest = byKind(synth(chart), 'Deployment');
     const c = container(manifest);
     expect(c.env.map((e: Manifest) => e.name)).toEqual([
+      'GRPC_DRAIN_PRESTOP_SECONDS',
       'GRPC_DRAIN_TIMEOUT_SECONDS',
       'GRPC_DRAIN_CLEANUP_SECONDS',
       'GRPC_DRAIN_HEALTH_PORT',
@@ -234,10 +246,11 @@ describe('unsafe input fails at construction with every violation', () => {
       [
         "unsafe drain budget of GrpcDeployment 'engine' (4 violations):",
         '  - [budget-valid] healthPort: healthPort (7070) must differ from grpcPort (7070): the NLB health check and the kubelet speak HTTP/1.1 to the health server, which cannot share the gRPC server\'s port. Pick another healthPort.',
+        // AWS's health-check ranges are the budget's own: out of them is budget-valid, named as the cdk8s prop
+        "  - [budget-valid] healthCheck.intervalSeconds: budget.healthCheck.interval must be 5–300s (the NLB's range); got 2s.",
         '  - [grace-covers-drain] terminationGracePeriodSeconds: terminationGracePeriodSeconds (40s) must be ≥ preStop sleep + drain timeout + cleanup (20s + 30s + 5s = 55s): the grace period counts from deletion and includes the preStop, so the kubelet SIGKILLs the server 15s before its drain and cleanup can end. Set terminationGracePeriodSeconds to 65s (with 10s headroom).',
-        "  - [healthcheck-in-range] healthCheck.intervalSeconds: healthCheck.intervalSeconds (2s) is outside the NLB's range 5–300s (a whole number): AWS rejects the target group and the Load Balancer Controller cannot reconcile the Service. Use a value in 5–300s.",
-        // the derived deregistration delay follows the too-short grace period
-        "  - [deregistration-delay-covers-drain] deregistrationDelaySeconds: deregistration_delay.timeout_seconds (40s) must be ≥ preStop sleep + drain timeout (20s + 30s = 50s): the NLB ends the draining state 10s before the server's drain ends and, with connection termination on, resets the connections still in use, failing in-flight RPCs. Set deregistration_delay.timeout_seconds=50.",
+        // the delay it names is the one the fixed grace period (65s) gives, as the other message says
+        "  - [deregistration-delay-covers-drain] deregistrationDelaySeconds: deregistration_delay.timeout_seconds (40s) must be ≥ preStop sleep + drain timeout (20s + 30s = 50s): the NLB ends the draining state 10s before the server's drain ends and, with connection termination on, resets the connections still in use, failing in-flight RPCs. Set deregistration_delay.timeout_seconds=65.",
       ].join('\n'),
     );
     expect(chart.node.children).toHaveLength(0);
@@ -246,11 +259,11 @@ describe('unsafe input fails at construction with every violation', () => {
 
   it.each<[string, Record<string, unknown>, string]>([
     ['a number where a Duration is expected', { budget: { propagation: 20 } }, 'budget.propagation must be a cdk8s Duration such as Duration.seconds(20); got 20.'],
-    ['a zero propagation', { budget: { propagation: Duration.seconds(0) } }, 'budget.propagation must be ≥ 1s; got 0s.'],
-    ['an unknown budget prop', { budget: { sleep: Duration.seconds(20) } }, 'budget.sleep is not a budget field; use one of propagation, drainTimeout, cleanup, headroom, terminationGracePeriod, deregistrationDelay, maxTerminationGracePeriod, kubernetesVersion, readinessGate, readinessPath, livenessPath, healthCheck.'],
+    ['a zero propagation', { budget: { propagation: Duration.seconds(0) } }, 'budget.propagation must be 1–3600s (a zero sleep is no preStop, and the deregistration delay, at most 3600s, must cover the sleep); got 0s.'],
+    ['an unknown budget prop', { budget: { sleep: Duration.seconds(20) } }, 'budget.sleep is not a budget field; use one of propagation, registration, drainTimeout, cleanup, headroom, terminationGracePeriod, deregistrationDelay, maxTerminationGracePeriod, kubernetesVersion, lbcVersion, readinessGate, readinessPath, livenessPath, healthCheck.'],
     ['a port out of range', { grpcPort: 0 }, 'grpcPort must be a port number 1–65535; got 0.'],
     ['an empty image', { image: '' }, 'image must be a non-empty image reference; got "" (a string).'],
-    ['a bad contract variable name', { contractEnv: { drainTimeout: '1BAD' } }, 'env.drainTimeout must be an environment variable name (letters, digits, \'_\', \'-\', \'.\', not starting with a digit); got "1BAD" (a string).'],
+    ['a bad contract variable name', { contractEnv: { drainTimeout: '1BAD' } }, 'contractEnv.drainTimeout must be an environment variable name (letters, digits, \'_\', \'-\', \'.\', not starting with a digit); got "1BAD" (a string).'],
   ])('rejects %s', (_name, props, message) => {
     const chart = Testing.chart();
     let error: unknown;

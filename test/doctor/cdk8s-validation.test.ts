@@ -81,7 +81,7 @@ describe('GrpcDrainValidation', () => {
     await new GrpcDrainValidation({ drain: 'long', propagation: 0 }).validate(context);
     expect(submitted.status).toBe('failure');
     expect(violations[0]!.recommendation).toBe(
-      'the grpc-drain validation properties in cdk8s.yaml are invalid: drain must be a duration such as 20s, 1m30s or a number of seconds; got "long". propagation must be ≥ 1s; got 0s.',
+      'the grpc-drain validation properties in cdk8s.yaml are invalid: drain must be a duration such as 20s, 1m30s or a number of seconds; got "long". propagation must be 1–3600s (a zero sleep is no preStop, and the deregistration delay, at most 3600s, must cover the sleep); got 0s.',
     );
   });
 });

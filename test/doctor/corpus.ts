@@ -8,19 +8,11 @@ import { FIXTURES } from './helpers';
 
 export const CORPUS = path.join(FIXTURES, 'corpus');
 
-/**
- * Which expectations the corpus is held to: `current` (the rules on this branch) or
- * `issue-9` (the rules of issue 9: each case's `afterIssue9` where it has one). Switched to
- * `issue-9` when that branch is merged.
- */
-export const CORPUS_RULES: 'current' | 'issue-9' = 'current';
-
 export interface ExpectedDiagnosis {
   readonly provisioner: string;
   readonly targetType: string;
   readonly protocol?: string;
   readonly findings: readonly string[];
-  readonly afterIssue9?: readonly string[];
 }
 
 export interface CorpusCase {
@@ -37,9 +29,9 @@ export interface CorpusCase {
 
 export const CASES: Readonly<Record<string, CorpusCase>> = safeLoad(readFileSync(path.join(CORPUS, 'expected.yaml'), 'utf8')) as Record<string, CorpusCase>;
 
-/** The findings a case's diagnosis is held to under {@link CORPUS_RULES}. */
+/** The findings a case's diagnosis is held to. */
 export function expectedFindings(expected: ExpectedDiagnosis): readonly string[] {
-  return CORPUS_RULES === 'issue-9' ? (expected.afterIssue9 ?? expected.findings) : expected.findings;
+  return expected.findings;
 }
 
 /** `Deployment ns/name <- Service name:443`: how expected.yaml names a diagnosis. */

@@ -1,41 +1,9 @@
 import { BUDGET_ANNOTATION, LBC_ANNOTATION, READINESS_GATE_LABEL } from '../../src/model';
-import { execDelay, execSleepSeconds, parseLbcStringMap, parseLegacyLbcStringMap } from '../../src/doctor';
+import { parseLbcStringMap, parseLegacyLbcStringMap } from '../../src/doctor';
 import { cleanObjects, doctorFixture, doctorText, doctorVariant, ruleIds, toYamlStream } from './helpers';
 
 describe('preStop exec commands', () => {
-  it.each([
-    [['sleep', '20'], 20],
-    [['/bin/sleep', '15s'], 15],
-    [['/bin/sh', '-c', 'sleep 20'], 20],
-    [['sh', '-c', 'exec sleep 20'], 20],
-    [['sh', '-c', 'sleep 5 && nginx -s quit'], 5],
-    [['bash', '-c', 'echo draining; sleep 10; sleep 2'], 12],
-    [['/bin/bash', '-ec', 'sleep 20\n/opt/bitnami/scripts/stop.sh'], 20],
-    [['busybox', 'sleep', '1m'], 60],
-    [['sleep', '1m', '30s'], 90],
-    [['sh', '-c', 'sleep 2.5'], 3],
-    // Not a delay: a word, a comment, another program's argument, a background job.
-    [['echo', 'sleep', '30'], 0],
-    [['sh', '-c', '# sleep 30'], 0],
-    [['sh', '-c', 'echo sleep 30'], 0],
-    [['sh', '-c', 'sleep 30 &'], 0],
-    [['timeout', '1', 'sleep', '60'], undefined],
-    [['sleep', 'infinity'], undefined],
-    [['sh', '-c', 'sleep $DELAY'], undefined],
-    [['sh', '-c', 'sleep "$DELAY"'], undefined],
-    [['/app/shutdown'], undefined],
-    [['sh', '-c', 'nosleep 5'], undefined],
-    [['sleep 30'], undefined],
-    [[], undefined],
-  ] as const)('%j sleeps %p seconds', (command, seconds) => {
-    expect(execSleepSeconds(command)).toBe(seconds);
-  });
-
-  it('says what runs after the sleep', () => {
-    expect(execDelay(['sh', '-c', 'sleep 5 && nginx -s quit'])).toEqual({ kind: 'sleep', seconds: 5, then: 'runs nginx -s quit' });
-    expect(execDelay(['/wait-shutdown'])).toEqual({ kind: 'unknown', reason: 'it runs /wait-shutdown, whose duration the doctor cannot know' });
-  });
-
+  // The parser's own table is test/model/exec-sleep.test.ts.
   it('an exec hook without a literal sleep makes the delay unknown, and says so', () => {
     const report = doctorVariant(({ deployment }) => {
       deployment.spec.template.spec.containers[0].lifecycle = { preStop: { exec: { command: ['/app/drain'] } } };
@@ -43,8 +11,8 @@ describe('preStop exec commands', () => {
     const w = report.workloads[0]!;
     expect(w.settings.preStop).toEqual({ kind: 'exec', command: ['/app/drain'] });
     expect(w.unknown.map((u) => u.field)).toContain('preStop.seconds');
-    // The delay is unknown: the prestop rules stay silent; only the binary warning remains.
-    expect(ruleIds(report)).toEqual(['sleep-action-supported/warning']);
+    // The delay is unknown: a warning says what to check; the app's own binary is no missing sleep.
+    expect(ruleIds(report)).toEqual(['prestop-covers-propagation/warning']);
   });
 
   it('an httpGet hook delays SIGTERM by an unknown time', () => {
@@ -52,7 +20,7 @@ describe('preStop exec commands', () => {
       deployment.spec.template.spec.containers[0].lifecycle = { preStop: { httpGet: { path: '/drain', port: 8733 } } };
     });
     expect(report.workloads[0]!.settings.preStop).toEqual({ kind: 'httpGet', path: '/drain', port: 8733 });
-    expect(ruleIds(report)).toEqual([]);
+    expect(ruleIds(report)).toEqual(['prestop-covers-propagation/warning']);
   });
 });
 
@@ -207,23 +175,15 @@ describe('what the doctor reads', () => {
     expect(s.terminationGracePeriodSeconds).toBe(30);
     expect(s.preStop).toEqual({ kind: 'none' });
     expect(s.readinessProbe).toEqual({ kind: 'none' });
-    expect(s.rollout).toEqual({ strategy: 'RollingUpdate', maxUnavailable: '25%', maxSurge: '25%', minReadySeconds: 0, replicas: 1 });
+    expect(s.rollout).toEqual({ strategy: 'RollingUpdate', maxUnavailable: '25%', maxSurge: '25%', minReadySeconds: 0, progressDeadlineSeconds: 600, replicas: 1 });
     expect(s.healthCheck).toEqual({ protocol: 'TCP', port: 'traffic-port', intervalSeconds: 10, timeoutSeconds: 10, healthyThreshold: 3, unhealthyThreshold: 3 });
     expect(s.targetType).toBe('instance');
     expect(s).toMatchObject({ deregistrationDelaySeconds: 300, deregistrationDelaySource: 'aws-default', connectionTermination: false, unhealthyConnectionTermination: true, unhealthyDrainingIntervalSeconds: 0 });
     expect(s.podDisruptionBudget).toBe(false);
     expect(s.readinessGate).toBe(false); // instance targets get no readiness gate
-    expect(ruleIds(report)).toEqual([
-      'prestop-present/error',
-      'healthcheck-uses-readiness/error',
-      'deregistration-delay-bounded/warning',
-      'connection-termination-enabled/warning',
-      'probes-distinct/error',
-      'target-type-ip/warning',
-      'rollout-waits-for-lb/warning',
-      'rollout-waits-for-lb/warning',
-      'pdb-present/warning',
-    ]);
+    // Instance targets: the pod-level health-check, deregistration and readiness-gate rules do
+    // not apply (target-type-ip says so); 25% of 1 replica rounds down to 0 unavailable.
+    expect(ruleIds(report)).toEqual(['prestop-present/error', 'probes-distinct/error', 'target-type-ip/warning', 'pdb-present/warning']);
   });
 
   it('instance targets with externalTrafficPolicy Local default to kube-proxy healthz', () => {
@@ -252,13 +212,15 @@ describe('what the doctor reads', () => {
     expect(doctorVariant(() => undefined, { readinessGate: false }).workloads[0]!.settings.readinessGate).toBe(false);
   });
 
-  it('without the readiness gate, minReadySeconds must cover propagation + healthy threshold × interval', () => {
+  it('without the readiness gate, minReadySeconds must cover registration + healthy threshold × interval', () => {
     const report = doctorVariant(({ all }) => {
       all.unshift({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
     });
     const finding = report.workloads[0]!.findings.find((f) => f.rule === 'rollout-waits-for-lb')!;
     expect(finding.field).toBe('rollout.minReadySeconds');
-    expect(finding.fix[0]!.yaml).toBe('spec:\n  minReadySeconds: 30\n');
+    // registration 120s (default) + 2 × 5s, the number the message names.
+    expect(finding.message).toContain('set minReadySeconds: 130.');
+    expect(finding.fix[0]!.yaml).toBe('spec:\n  minReadySeconds: 130\n');
   });
 
   it('matches PDB selectors with matchExpressions; no PDB is a warning with a PDB to create', () => {
@@ -340,6 +302,8 @@ describe('the budget', () => {
       drainTimeoutSeconds: { value: 10, source: 'annotation' },
       cleanupSeconds: { value: 5, source: 'annotation' },
       headroomSeconds: { value: 10, source: 'annotation' },
+      // The plan writes registration and the LBC version only when they are not the defaults.
+      registrationSeconds: { value: 120, source: 'default' },
       kubernetesVersion: { value: '1.31', source: 'annotation' },
       maxTerminationGracePeriodSeconds: { source: 'unknown' },
       lbcVersion: { source: 'unknown' },
@@ -350,6 +314,19 @@ describe('the budget', () => {
       drainTimeoutSeconds: { value: 12, source: 'option' },
       kubernetesVersion: { value: '1.29', source: 'option' },
     });
+  });
+
+  it('reads registration and the LBC version from the annotation, else the options', () => {
+    const annotated = doctorVariant(({ deployment }) => {
+      deployment.spec.template.metadata.annotations = {
+        [BUDGET_ANNOTATION]: '{"propagationSeconds":20,"drainTimeoutSeconds":10,"cleanupSeconds":5,"headroomSeconds":10,"kubernetesVersion":"1.30","registrationSeconds":90,"lbcVersion":"2.4.5"}',
+      };
+    }, { registrationSeconds: 200, lbcVersion: '2.14' });
+    expect(annotated.workloads[0]!.budget).toMatchObject({ registrationSeconds: { value: 90, source: 'annotation' }, lbcVersion: { value: '2.4.5', source: 'annotation' } });
+    expect(annotated.workloads[0]!.settings).toMatchObject({ registrationSeconds: 90, lbcVersion: '2.4.5' });
+    const optioned = doctorFixture('01-econnrefused.yaml', { registrationSeconds: 200, lbcVersion: '2.14' });
+    expect(optioned.workloads[0]!.budget).toMatchObject({ registrationSeconds: { value: 200, source: 'option' }, lbcVersion: { value: '2.14', source: 'option' } });
+    expect(optioned.workloads[0]!.settings).toMatchObject({ registrationSeconds: 200, lbcVersion: '2.14' });
   });
 
   it('an invalid annotation is a budget-valid error, and the options fill in', () => {
@@ -384,7 +361,7 @@ describe('the budget', () => {
   });
 
   it('rejects invalid options with the budget-valid messages', () => {
-    expect(() => doctorText('', { drainTimeoutSeconds: -1 })).toThrow('drainTimeoutSeconds must be ≥ 0s; got -1s.');
+    expect(() => doctorText('', { drainTimeoutSeconds: -1 })).toThrow('drainTimeoutSeconds must be 0–3600s (the deregistration delay, at most 3600s, must cover the drain); got -1s.');
     expect(() => doctorText('', { defaultNamespace: 'Not_A_Namespace' })).toThrow(/defaultNamespace must be a namespace name/);
   });
 });

@@ -159,7 +159,7 @@ describe('the grpc-drain policy pack', () => {
     const validate = budgetPolicy.validateResource as (a: ResourceValidationArgs, r: (m: string) => void) => void;
     validate(args, (message) => violations.push(message));
     expect(violations).toHaveLength(1);
-    expect(violations[0]).toMatch(/^\[budget-valid\] Deployment payments\/ledger \(container ledger\): grpc-drain.dev\/budget drainTimeoutSeconds must be ≥ 0s; got -10s./);
+    expect(violations[0]).toMatch(/^\[budget-valid\] Deployment payments\/ledger \(container ledger\): grpc-drain.dev\/budget drainTimeoutSeconds must be 0–3600s \(the deregistration delay, at most 3600s, must cover the drain\); got -10s./);
     // The stack policies leave budget-valid to this one.
     expect((await runStack(errorsPolicy, stackArgs([deployment!]))).map((v) => v.message.split(']')[0])).toEqual(['[grace-covers-drain']);
   });

@@ -1,8 +1,10 @@
 /**
  * `npm run lab` as a user runs it (ts-node, transpile only, as the test harness of the
- * runtime does): exit codes and the --json contract. One tiny run: 1 replica, 1 NLB node.
+ * runtime does): exit codes and the --json contract, every field of which docs/lab.md must
+ * document. One tiny run: 1 replica, 1 NLB node, registration 5 s, no idle clients.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -11,7 +13,8 @@ function lab(args: string[]): { status: number | null; stdout: string; stderr: s
   const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'lab/index.ts', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
-    timeout: 60_000,
+    // A loaded machine makes the tiny run slow; on a timeout the lab kills its engines (SIGTERM handler).
+    timeout: 150_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -28,18 +31,43 @@ describe('npm run lab', () => {
     expect(result.stderr.startsWith(error)).toBe(true);
   });
 
-  it('--json prints exactly one JSON object with numbers, and nothing else on stdout', () => {
-    const result = lab(['--scenario', 'derived', '--restarts', '1', '--replicas', '1', '--nodes', '1', '--scale', '10', '--json']);
+  it('--json prints exactly one JSON object, nothing else on stdout, and docs/lab.md documents every field', () => {
+    const result = lab(['--scenario', 'derived', '--replicas', '1', '--nodes', '1', '--registration', '5', '--no-idle-clients', '--scale', '10', '--json']);
     expect(result.status).toBe(0);
     expect(result.stdout.endsWith('}\n')).toBe(true);
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
-    const parsed = JSON.parse(result.stdout) as { scenarios: Record<string, Record<string, unknown>> };
-    expect(Object.keys(parsed)).toEqual(['scenarios']);
+    const parsed = JSON.parse(result.stdout) as { machine: { timerLagP99Ms: unknown }; scenarios: Record<string, Record<string, unknown>> };
+    expect(Object.keys(parsed)).toEqual(['machine', 'scenarios']);
+    expect(typeof parsed.machine.timerLagP99Ms).toBe('number');
     expect(Object.keys(parsed.scenarios)).toEqual(['derived']);
     const derived = parsed.scenarios.derived as Record<string, unknown>;
-    expect(Object.keys(derived)).toEqual(['rpcs', 'failed', 'refused', 'streamsReset', 'streamsEnded', 'sigkills', 'rolloutSeconds']);
-    for (const key of ['rpcs', 'refused', 'streamsReset', 'streamsEnded', 'sigkills', 'rolloutSeconds']) expect(typeof derived[key]).toBe('number');
-    expect(typeof derived.failed).toBe('object');
+    for (const key of ['rpcs', 'refused', 'streamsReset', 'streamsEnded', 'sigkills', 'rolloutCompleteSeconds', 'oldPodsGoneSeconds', 'lowerBoundSeconds']) expect(typeof derived[key]).toBe('number');
     for (const n of Object.values(derived.failed as Record<string, unknown>)) expect(typeof n).toBe('number');
-  }, 60_000);
+    const rollouts = derived.rollouts as { terminations: { truth: { lastNewConnectionSeconds: { perNode: unknown[]; max: unknown } } }[] }[];
+    expect(rollouts).toHaveLength(1);
+    expect(rollouts[0]?.terminations[0]?.truth.lastNewConnectionSeconds.perNode).toHaveLength(1);
+
+    // Every field path (`scenarios.NAME.rollouts[].terminations[].truth.lastNewConnectionSeconds.max`, …)
+    // appears in docs/lab.md's JSON reference; status-name keys under `failed` are data, not fields.
+    const docs = readFileSync(path.join(ROOT, 'docs', 'lab.md'), 'utf8');
+    const reference = docs.slice(docs.indexOf('### The JSON'));
+    const paths = fieldPaths(parsed, '');
+    expect(paths.length).toBeGreaterThan(60);
+    expect(paths.filter((p) => !reference.includes(`\`${p}\``))).toEqual([]);
+  }, 160_000);
 });
+
+/** The field paths of a JSON value: objects by key (scenario names as NAME), the objects in an array under `[]`. */
+function fieldPaths(value: unknown, prefix: string): string[] {
+  if (Array.isArray(value)) {
+    const objects = value.filter((v) => v !== null && typeof v === 'object');
+    return [prefix, ...new Set(objects.flatMap((v) => fieldPaths(v, `${prefix}[]`).filter((p) => p !== `${prefix}[]`)))];
+  }
+  if (value === null || typeof value !== 'object') return [prefix];
+  const own = prefix === '' ? [] : [prefix];
+  if (prefix.endsWith('.failed')) return own;
+  return [
+    ...own,
+    ...Object.entries(value as Record<string, unknown>).flatMap(([key, v]) => fieldPaths(v, prefix === 'scenarios' ? 'scenarios.NAME' : prefix === '' ? key : `${prefix}.${key}`)),
+  ];
+}

@@ -1,76 +1,113 @@
 /**
- * The rollout lab's short variant: one rolling restart per scenario, 1 budget second = 25 ms,
- * real engine processes, real clients, the NLB model. Asserts the directions of issue 6
- * (derived clean, naive not, derived's rollout no longer than seed's); `npm run lab` is the
- * full measurement. Its speed is reported by the lab, not asserted here.
+ * The rollout lab's short variant in `npm test`: `derived` and `naive`, one rolling restart
+ * of 2 replicas each behind 2 NLB nodes, real engine processes, real clients (the light load:
+ * one of each kind per node), the NLB model; registration 10 s, no idle clients, and each
+ * rollout ends when its old pods have exited (nothing the clients see happens after that).
+ * `npm run lab` is the full measurement.
+ *
+ * It asserts only what holds however loaded the machine is (issue 12): `derived` drops
+ * nothing and `naive` does, the ground truth is ordered as the model orders it, and no
+ * rollout beats its physical floor. Speed is not asserted. Time is scaled from the machine
+ * measured first (timer lag and load average, `scaleForMachine`): a busy machine gets longer
+ * budget seconds, so the model's shortest durations (a health check's 5 s timeout, the
+ * drain's round trips between processes) stay long against its delays. 3–20 s of wall time.
  */
 import { runLab } from '../../lab/index';
-import { LAB_DEFAULTS, type ScenarioRun } from '../../lab/run-scenario';
+import { fixedRange } from '../../lab/ranges';
+import { failedTotal, scenarioJson, type ScenarioJson } from '../../lab/report';
+import { LAB_DEFAULTS, type LabOptions, type ScenarioRun } from '../../lab/run-scenario';
 import type { ScenarioName } from '../../lab/scenarios';
 import { renderSvg } from '../../lab/svg';
+import { cpus, loadavg } from 'node:os';
+import { measureTimerLagMs, scaleForMachine } from '../../lab/time-scale';
 
-const OPTIONS = { ...LAB_DEFAULTS, restarts: 1, scaleMs: 25 };
-
+let options: LabOptions;
 let runs: ScenarioRun[] = [];
+let lagMs = 0;
+let loadPerCpu = 0;
 const run = (name: ScenarioName): ScenarioRun => {
   const found = runs.find((r) => r.scenario.name === name);
   if (!found) throw new Error(`no ${name} run`);
   return found;
 };
-const failedRpcs = (r: ScenarioRun): number => Object.values(r.result.failed).reduce((a, b) => a + b, 0);
+const json = (name: ScenarioName): ScenarioJson => scenarioJson(run(name));
 /** Everything the counts hold besides the numbers, for a failure message worth reading. */
-const why = (r: ScenarioRun): string => JSON.stringify({ result: r.result, nlb: r.nlb, failed: r.load.failedDetails, resets: r.load.streamResetDetails });
+const why = (r: ScenarioRun): string =>
+  JSON.stringify({ lagMs, loadPerCpu, scaleMs: options.scaleMs, result: { ...scenarioJson(r), rollouts: undefined }, failed: r.load.total.failedDetails, resets: r.load.streamResetDetails });
 
 beforeAll(async () => {
-  runs = await runLab({ scenarios: ['derived', 'naive', 'seed'], options: OPTIONS, json: false, svgDir: undefined, help: false });
-}, 120_000);
+  lagMs = await measureTimerLagMs(100);
+  loadPerCpu = (loadavg()[0] as number) / cpus().length;
+  options = { ...LAB_DEFAULTS, replicas: 2, nodes: 2, lightLoad: true, registration: fixedRange(10), idleClients: false, until: 'exited', scaleMs: scaleForMachine({ lagMs, loadPerCpu }, 25, 80) };
+  ({ runs } = await runLab({ scenarios: ['derived', 'naive'], options, json: false, svgDir: undefined, help: false }));
+}, 180_000);
 
-describe('one rolling restart under load', () => {
-  it('derived: no failed RPC, no refused connection, no stream reset, no SIGKILL', () => {
-    const derived = run('derived');
-    expect({ failed: derived.result.failed, refused: derived.result.refused, streamsReset: derived.result.streamsReset, sigkills: derived.result.sigkills }).toEqual({
-      failed: {},
-      refused: 0,
-      streamsReset: 0,
-      sigkills: 0,
-    });
-    // The load was real: calls went out and the drain hung streams up, which reconnected.
-    expect(derived.result.rpcs).toBeGreaterThan(100);
-    expect(derived.result.streamsEnded).toBeGreaterThan(0);
-    expect(derived.load.ok).toBe(derived.result.rpcs);
+describe('one rolling restart under load, at any machine load', () => {
+  it('derived: no failed call, no refused connection, no stream reset', () => {
+    const derived = json('derived');
+    expect({ failed: derived.failed, refused: derived.refused, streamsReset: derived.streamsReset }).toEqual({ failed: {}, refused: 0, streamsReset: 0 });
+    // The load was real: calls went out, fresh connections were opened, and the drain hung streams up, which reconnected.
+    expect(derived.clients.unary.rpcs).toBeGreaterThan(20);
+    expect(derived.clients.churn.rpcs).toBeGreaterThan(2);
+    expect(derived.streamsEnded).toBeGreaterThan(0);
+    expect(derived.clients.unary.ok + derived.clients.churn.ok).toBe(derived.rpcs);
   });
 
-  it('naive: failed RPCs, refused connections and SIGKILLs', () => {
-    const naive = run('naive');
-    expect({ failed: failedRpcs(naive) > 0, refused: naive.result.refused > 0, sigkills: naive.result.sigkills > 0 }).toEqual({ failed: true, refused: true, sigkills: true });
+  it('naive: failed calls and refused connections (no preStop: the listener closes while the nodes still route to it)', () => {
+    const naive = json('naive');
+    expect({ failed: failedTotal(naive.failed) > 0, refusedByTarget: naive.nlb.refusedByTarget > 0 }).toEqual({ failed: true, refusedByTarget: true });
   });
 
-  it('seed: the article is clean too at the default propagation, and slower to finish than derived', () => {
-    const seed = run('seed');
-    const derived = run('derived');
-    expect(seed.result.sigkills).toBe(0);
-    expect(failedRpcs(seed)).toBe(0);
-    expect(derived.result.rolloutSeconds).toBeGreaterThan(0);
-    expect(derived.result.rolloutSeconds).toBeLessThanOrEqual(seed.result.rolloutSeconds);
+  it('derived: every node stopped routing to a terminating pod before its SIGTERM, and none opened a connection to it after', () => {
+    const terminations = json('derived').rollouts.flatMap((r) => r.terminations);
+    expect(terminations).toHaveLength(options.replicas);
+    for (const t of terminations) {
+      expect(t.truth.stoppedRoutingSeconds.perNode.every((s) => s !== null)).toBe(true);
+      expect(t.truth.stoppedRoutingSeconds.max).toBeLessThan(t.sigtermSeconds as number);
+      expect(t.truth.newConnectionsAfterSigterm.total).toBe(0);
+      // The truth is relative to the deletion: the deregistration reaches no node before it.
+      expect(Math.min(...(t.truth.deregisteredSeconds.perNode as number[]))).toBeGreaterThanOrEqual(0);
+    }
   });
 
-  it('draws the pod, every node and the errors', () => {
+  it('naive: nodes went on opening connections to pods after their SIGTERM (the seed article’s burst)', () => {
+    const terminations = json('naive').rollouts.flatMap((r) => r.terminations);
+    expect(terminations.reduce((sum, t) => sum + t.truth.newConnectionsAfterSigterm.total, 0)).toBeGreaterThan(0);
+  });
+
+  it('no rollout of derived beats its physical floor (2 waves of 10 + 5 s, then 20 s of propagation and the call in flight)', () => {
+    const derived = json('derived');
+    expect(derived.lowerBoundSeconds).toBe(50.2);
+    for (const r of derived.rollouts) {
+      expect(r.oldPodsGoneSeconds).toBeGreaterThanOrEqual(r.lowerBoundSeconds);
+      expect(r.rolloutCompleteSeconds).toBeGreaterThanOrEqual(30);
+      expect(r.rolloutCompleteSeconds).toBeLessThanOrEqual(r.oldPodsGoneSeconds);
+      // maxUnavailable 0 and the readiness gate: every node always had both replicas' worth of targets.
+      expect(r.minRoutableTargets).toBe(2);
+    }
+  });
+
+  it('draws the pod, every node, the ground truth and the errors', () => {
     for (const r of runs) {
       const svg = renderSvg(r);
       expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
       expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
-      for (let node = 1; node <= OPTIONS.nodes; node += 1) expect(svg).toContain(`NLB node ${node}`);
+      for (let node = 1; node <= options.nodes; node += 1) expect(svg).toContain(`NLB node ${node}`);
       expect(svg).toContain(`termination of ${r.sample?.name}`);
+      expect(svg).toContain('last new connection at');
     }
-    expect(renderSvg(run('derived'))).toContain('no client errors');
-    expect(renderSvg(run('naive'))).toContain('SIGKILL');
+    // No bar of failed calls, refused connections or reset streams in derived's picture.
+    const derived = renderSvg(run('derived'));
+    for (const kind of ['failed unary RPCs in', 'connections refused in', 'streams reset in']) expect(derived).not.toContain(kind);
+    expect(renderSvg(run('naive'))).toContain('connections refused in');
   });
 });
 
 // Only on failure: the counts behind a broken expectation.
 afterAll(() => {
   for (const r of runs) {
-    const clean = failedRpcs(r) === 0 && r.result.refused === 0 && r.result.streamsReset === 0 && r.result.sigkills === 0;
+    const j = scenarioJson(r);
+    const clean = failedTotal(j.failed) === 0 && j.refused === 0 && j.streamsReset === 0;
     if (!clean && r.scenario.name !== 'naive') process.stderr.write(`lab ${r.scenario.name}: ${why(r)}\n`);
   }
 });

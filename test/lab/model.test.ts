@@ -7,9 +7,16 @@ import { planDrain } from 'grpc-drain';
 import { rolloutBounds, scaledValue } from '../../lab/deployment';
 import { classifyStreamEnd, DRAIN_HANG_UP_MESSAGE, normalizeDetails, statusName } from '../../lab/load';
 import { kubeletSchedule } from '../../lab/pod';
+import { deletionOrder, scheduleZone, type DeletionCandidate } from '../../lab/deployment';
+import type { CallCounts } from '../../lab/load';
+import type { NodeTruth } from '../../lab/nlb';
+import type { Pod } from '../../lab/pod';
+import { drawMs, fixedRange, formatRange, parseRange } from '../../lab/ranges';
 import { toJson } from '../../lab/report';
-import type { ScenarioRun } from '../../lab/run-scenario';
-import { derivedScenario, naiveScenario, scenario, seedScenario } from '../../lab/scenarios';
+import { LAB_DEFAULTS, lowerBoundSeconds, type LowerBoundInput, type ScenarioRun } from '../../lab/run-scenario';
+import { derivedScenario, naiveScenario, noGateScenario, scenario, seedScenario } from '../../lab/scenarios';
+import { scaleForMachine } from '../../lab/time-scale';
+import { Trace } from '../../lab/trace';
 
 describe('kubelet schedule (budget seconds after the deletion)', () => {
   it.each<[string, number, number, number, number]>([
@@ -47,7 +54,7 @@ describe('rollout bounds', () => {
     ['Kubernetes defaults on 8 replicas', '25%', '25%', 8, { surge: 2, unavailable: 2 }],
     ['both 0: Kubernetes makes maxUnavailable 1', 0, 0, 3, { surge: 0, unavailable: 1 }],
   ])('%s', (_name, maxSurge, maxUnavailable, replicas, expected) => {
-    expect(rolloutBounds({ maxSurge, maxUnavailable, minReadySeconds: 0, readinessGate: false }, replicas)).toEqual(expected);
+    expect(rolloutBounds({ maxSurge, maxUnavailable }, replicas)).toEqual(expected);
   });
 });
 
@@ -88,6 +95,13 @@ describe('scenarios', () => {
     expect(seedScenario(naiveScenario().rollout).rollout.readinessGate).toBe(false);
   });
 
+  it('no-gate is the plan without the readiness gate: minReadySeconds instead', () => {
+    // registration (120 s, the budget's default) + healthy threshold × interval (2 × 5 s)
+    const noGate = noGateScenario(20);
+    expect(noGate.rollout).toEqual({ maxSurge: '25%', maxUnavailable: 0, minReadySeconds: 130, readinessGate: false });
+    expect({ pod: noGate.pod, healthCheck: noGate.healthCheck, targetGroup: noGate.targetGroup }).toEqual({ pod: derivedScenario(20).pod, healthCheck: derivedScenario(20).healthCheck, targetGroup: derivedScenario(20).targetGroup });
+  });
+
   it('a propagation planDrain rejects is an error before anything runs', () => {
     expect(() => scenario('derived', 3601)).toThrow(/unsafe drain budget/);
   });
@@ -123,18 +137,188 @@ describe('stream ends', () => {
   });
 });
 
-describe('--json shape', () => {
-  it('has the seven fields per scenario, numbers, and an empty object when nothing failed', () => {
-    const run = (name: 'derived' | 'naive', failed: Record<string, number>): ScenarioRun =>
-      ({
-        scenario: scenario(name, 20),
-        result: { rpcs: 10, failed, refused: 2, streamsReset: 1, streamsEnded: 3, sigkills: 0, rolloutSeconds: 12.5 },
-      }) as unknown as ScenarioRun;
-    expect(JSON.parse(JSON.stringify(toJson([run('derived', {}), run('naive', { UNAVAILABLE: 4 })])))).toEqual({
-      scenarios: {
-        derived: { rpcs: 10, failed: {}, refused: 2, streamsReset: 1, streamsEnded: 3, sigkills: 0, rolloutSeconds: 12.5 },
-        naive: { rpcs: 10, failed: { UNAVAILABLE: 4 }, refused: 2, streamsReset: 1, streamsEnded: 3, sigkills: 0, rolloutSeconds: 12.5 },
+describe('--json', () => {
+  /** A run at 1 s = 10 ms with one terminated pod deleted at 1000 ms on the trace clock. */
+  function fakeRun(): ScenarioRun {
+    const trace = new Trace();
+    trace.pods.push({ at: 0, pod: 'derived-0', event: 'available' });
+    trace.zones.push({ at: 0, zone: 0, routableTargets: 2, inDns: true }, { at: 1500, zone: 0, routableTargets: 0, inDns: false }, { at: 1700, zone: 0, routableTargets: 1, inDns: true });
+    trace.views.push({ at: 2000, node: 0, target: 'derived-0', label: 'removed' });
+    const pod = { name: 'derived-0', zone: 0, sigkilled: false, at: { deleted: 1000, sigterm: 1200, exited: 1310 } } as unknown as Pod;
+    const truth: NodeTruth[] = [
+      { node: 0, zone: 0, newConnections: 4, lastNewConnectionAt: 1150, deregisteredAt: 1180, forgottenAt: 1450 },
+      // This node judged the pod unhealthy at 1300 and stopped routing at 1350, before the deregistration reached it.
+      { node: 1, zone: 0, newConnections: 2, lastNewConnectionAt: 1340, deregisteredAt: 1400, unhealthyAt: 1300, unroutedAt: 1350, forgottenAt: 1450 },
+      { node: 2, zone: 0, newConnections: 0, deregisteredAt: 1050, forgottenAt: 1450 },
+    ];
+    const record = { index: 1, startedAt: 500, completedAt: 1000, endedAt: 1450, deleted: [pod], created: [], minRoutableTargets: 2, ended: Promise.resolve() };
+    const counts = (rpcs: number, failed: Record<string, number>): CallCounts => ({ rpcs, ok: rpcs - Object.values(failed).reduce((a, b) => a + b, 0), failed, failedDetails: {} });
+    return {
+      scenario: scenario('derived', 20),
+      options: { ...LAB_DEFAULTS, scaleMs: 10 },
+      rollouts: [{ record, terminations: [{ pod, truth, connectionTimes: [[900, 1100, 1150], [1340], []] }] }],
+      load: {
+        total: counts(30, { UNAVAILABLE: 1 }),
+        byClient: { unary: counts(20, {}), churn: counts(10, { UNAVAILABLE: 1 }), 'idle-short-keepalive': counts(2, {}), 'idle-long-keepalive': counts(2, { UNAVAILABLE: 1 }) },
+        streamsOpened: 3,
+        streamsEnded: 2,
+        streamsReset: 0,
+        streamResetDetails: {},
       },
+      nlb: { refusedNoTarget: 1, refusedByTarget: 2, resetDeregistered: 0, resetUnhealthy: 0, failOpenConnections: 0, idleDropped: 1, idleResets: 1 },
+      sigkills: 0,
+      nodeZones: [0, 0, 0],
+      lowerBoundSeconds: 50.2,
+      trace,
+      sample: pod,
+      wallMs: 1234,
+    };
+  }
+
+  it('reports the ground truth of a terminated pod per node and overall, relative to its deletion', () => {
+    const [rollout] = toJson([fakeRun()], 3).scenarios.derived?.rollouts ?? [];
+    expect(rollout?.terminations).toEqual([
+      {
+        pod: 'derived-0',
+        zone: 'a',
+        sigtermSeconds: 20,
+        exitSeconds: 31,
+        sigkilled: false,
+        truth: {
+          lastNewConnectionSeconds: { perNode: [15, 34, null], max: 34 },
+          stoppedRoutingSeconds: { perNode: [18, 35, 5], max: 35 },
+          deregisteredSeconds: { perNode: [18, 40, 5], max: 40 },
+          unhealthySeconds: { perNode: [null, 30, null], max: 30 },
+          forgottenSeconds: { perNode: [45, 45, 45], max: 45 },
+          newConnectionsAfterDeletion: { perNode: [2, 1, 0], total: 3 },
+          newConnectionsAfterSigterm: { perNode: [0, 1, 0], total: 1 },
+        },
+      },
+    ]);
+    expect(rollout).toMatchObject({ index: 1, rolloutCompleteSeconds: 50, oldPodsGoneSeconds: 95, lowerBoundSeconds: 50.2, minRoutableTargets: 2 });
+  });
+
+  it('sums the unary and churn clients into rpcs and failed, keeps the idle ones apart, and times the zones', () => {
+    const derived = toJson([fakeRun()], 3).scenarios.derived;
+    expect(derived).toMatchObject({
+      rpcs: 30,
+      failed: { UNAVAILABLE: 1 },
+      refused: 3,
+      streamsEnded: 2,
+      rolloutCompleteSeconds: 50,
+      oldPodsGoneSeconds: 95,
+      clients: { 'idle-long-keepalive': { rpcs: 2, ok: 1, failed: { UNAVAILABLE: 1 } } },
+      nlb: { idleDropped: 1, idleResets: 1 },
+      // Dark and out of DNS from 1500 to 1700 ms: 20 budget seconds.
+      zones: [{ zone: 'a', nodes: [0, 1, 2], darkSeconds: 20, outOfDnsSeconds: 20 }],
+      wallSeconds: 1.2,
     });
+    expect(derived?.conditions).toEqual({
+      replicas: 3,
+      nodes: 3,
+      zones: 1,
+      crossZone: false,
+      restarts: 1,
+      seed: 1,
+      scaleMs: 10,
+      budgetPropagationSeconds: 20,
+      nlbPropagationSeconds: { minSeconds: 5, maxSeconds: 20 },
+      registrationSeconds: { minSeconds: 90, maxSeconds: 90 },
+      unhealthyLagSeconds: { minSeconds: 30, maxSeconds: 40 },
+      idleTimeoutSeconds: 350,
+      idleClients: true,
+      transparentRetries: true,
+      until: 'forgotten',
+      lightLoad: false,
+    });
+    expect(toJson([fakeRun()], 3).machine).toEqual({ timerLagP99Ms: 3 });
+  });
+});
+
+describe('the physical floor of a rollout', () => {
+  const base: LowerBoundInput = {
+    replicas: 3,
+    rollout: { maxSurge: '25%', maxUnavailable: 0 },
+    healthCheck: { healthyThreshold: 2, intervalSeconds: 5 },
+    registration: fixedRange(90),
+    propagation: { minSeconds: 5, maxSeconds: 20 },
+    inFlightSeconds: 0.2,
+  };
+  it.each<[string, Partial<LowerBoundInput>, number]>([
+    // 3 waves of one surge pod, each routable after 90 + 1 × 5 s; the last old pod then outlasts 20 s of propagation and a 0.2 s call.
+    ['derived, 3 replicas: 3 × 95 + 20 + 0.2', {}, 305.2],
+    ['registration 10: 3 × 15 + 20.2', { registration: fixedRange(10) }, 65.2],
+    ['a registration spread waits at least its lower end', { registration: { minSeconds: 60, maxSeconds: 180 } }, 215.2],
+    ['NLB propagation 60: the last pod outlasts 60 s', { propagation: { minSeconds: 15, maxSeconds: 60 } }, 345.2],
+    ['2 replicas: 2 waves', { replicas: 2, registration: fixedRange(10) }, 50.2],
+    // Kubernetes defaults on 8 replicas: surge 2 + unavailable 2 → 2 waves; the unavailable pods go at a wave's start.
+    ['8 replicas, 25% / 25%: max(2 × 95, 1 × 95 + 20.2)', { replicas: 8, rollout: { maxSurge: '25%', maxUnavailable: '25%' } }, 190],
+    ['healthy threshold 3, interval 10: 3 × (90 + 20) + 20.2', { healthCheck: { healthyThreshold: 3, intervalSeconds: 10 } }, 350.2],
+  ])('%s', (_name, overrides, expected) => {
+    expect(lowerBoundSeconds({ ...base, ...overrides })).toBeCloseTo(expected, 6);
+  });
+});
+
+describe('ranges of the NLB delays', () => {
+  it.each<[string, { share: number } | 'fixed', ReturnType<typeof parseRange>]>([
+    ['20', { share: 0.25 }, { minSeconds: 5, maxSeconds: 20 }],
+    ['20', 'fixed', { minSeconds: 20, maxSeconds: 20 }],
+    ['30-40', 'fixed', { minSeconds: 30, maxSeconds: 40 }],
+    ['0-0.5', { share: 0.25 }, { minSeconds: 0, maxSeconds: 0.5 }],
+    ['40-30', 'fixed', undefined],
+    ['-5', 'fixed', undefined],
+    ['ten', 'fixed', undefined],
+  ])('%p (bare: %j) → %j', (text, bare, expected) => {
+    expect(parseRange(text, bare)).toEqual(expected);
+  });
+
+  it('draws the same delay for the same key, inside [min, max) in whole milliseconds, and exactly a fixed value', () => {
+    const ms = (seconds: number): number => Math.round(seconds * 50);
+    const draws = Array.from({ length: 200 }, (_, i) => drawMs({ minSeconds: 5, maxSeconds: 20 }, 1, `deregister/${i}/0`, ms));
+    expect(Math.min(...draws)).toBeGreaterThanOrEqual(250);
+    expect(Math.max(...draws)).toBeLessThanOrEqual(999);
+    expect(draws.every(Number.isInteger)).toBe(true);
+    expect(drawMs({ minSeconds: 5, maxSeconds: 20 }, 1, 'deregister/7/0', ms)).toBe(draws[7]);
+    expect(drawMs(fixedRange(90), 1, 'register/3/1', ms)).toBe(4500);
+  });
+
+  it('formats a range as the report prints it', () => {
+    expect([formatRange(fixedRange(90)), formatRange({ minSeconds: 30, maxSeconds: 40 })]).toEqual(['90', '[30, 40)']);
+  });
+});
+
+describe('scheduler and ReplicaSet controller', () => {
+  it.each<[number[], number, number]>([
+    [[1, 1], 0, 0],
+    [[1, 1], 1, 1],
+    [[2, 1], 0, 1],
+    [[0, 1, 0], 1, 2],
+  ])('active pods per zone %j, tie pick %p → zone %p', (active, pick, zone) => {
+    expect(scheduleZone(active, () => pick)).toBe(zone);
+  });
+
+  it('deletes unavailable pods first, then those sharing a zone with more of the Deployment, then the newest', () => {
+    const pods: (DeletionCandidate & { name: string })[] = [
+      { name: 'old, alone in its zone', available: true, colocated: 1, ordinal: 1 },
+      { name: 'old, next to a new pod', available: true, colocated: 2, ordinal: 0 },
+      { name: 'newest old, alone', available: true, colocated: 1, ordinal: 2 },
+      { name: 'not available', available: false, colocated: 1, ordinal: 0 },
+    ];
+    expect([...pods].sort(deletionOrder).map((p) => p.name)).toEqual(['not available', 'old, next to a new pod', 'newest old, alone', 'old, alone in its zone']);
+  });
+});
+
+describe('time scale from the machine', () => {
+  it.each<[number, number, number]>([
+    [0.5, 0.3, 25],
+    [4, 1, 25],
+    [20, 0.5, 30],
+    [60, 1, 90],
+    // Saturated, though a sleeping process is woken promptly: the load average decides.
+    [6, 1.5, 38],
+    [6, 5, 100],
+    [500, 0, 100],
+  ])('a p99 lag of %p ms at a load of %p per CPU → %p ms per budget second', (lagMs, loadPerCpu, scale) => {
+    expect(scaleForMachine({ lagMs, loadPerCpu }, 25, 100)).toBe(scale);
   });
 });

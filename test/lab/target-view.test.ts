@@ -1,4 +1,4 @@
-import { TargetView, deregistrationEndAction, unhealthyAction, type TargetHealth, type Thresholds } from '../../lab/target-view';
+import { TargetView, deregistrationEndAction, routeCandidates, unhealthyAction, zonesInDns, type TargetHealth, type Thresholds } from '../../lab/target-view';
 import type { LabTargetGroup } from '../../lab/scenarios';
 
 const THRESHOLDS_2_2: Thresholds = { healthyThreshold: 2, unhealthyThreshold: 2 };
@@ -77,7 +77,22 @@ describe('target-group view', () => {
     ['registration not arrived', () => undefined, false, 'unknown'],
     ['registered, not yet healthy', (v) => v.register(), false, 'initial'],
     ['registered and healthy', (v) => (v.register(), v.recordCheck(true), v.recordCheck(true)), true, 'healthy'],
-    ['registered and unhealthy', (v) => (v.register(), v.recordCheck(false), v.recordCheck(false)), false, 'unhealthy'],
+    ['registered, unhealthy before ever healthy', (v) => (v.register(), v.recordCheck(false), v.recordCheck(false)), false, 'unhealthy'],
+    ['healthy, then judged unhealthy: still routed during the unhealthy lag', (v) => (v.register(), v.recordCheck(true), v.recordCheck(true), v.recordCheck(false), v.recordCheck(false)), true, 'unhealthy-lag'],
+    [
+      'healthy, judged unhealthy, the lag over',
+      (v) => (v.register(), v.recordCheck(true), v.recordCheck(true), v.recordCheck(false), v.recordCheck(false), v.applyUnhealthy()),
+      false,
+      'unhealthy',
+    ],
+    [
+      'back to healthy before the lag ended: routed all along',
+      (v) => (v.register(), v.recordCheck(true), v.recordCheck(true), v.recordCheck(false), v.recordCheck(false), v.recordCheck(true), v.recordCheck(true), v.applyUnhealthy()),
+      true,
+      'healthy',
+    ],
+    ['unhealthy after the lag, then healthy again', (v) => (v.register(), v.recordCheck(true), v.recordCheck(true), v.recordCheck(false), v.recordCheck(false), v.applyUnhealthy(), v.recordCheck(true), v.recordCheck(true)), true, 'healthy'],
+    ['judged unhealthy while routed, then deregistered', (v) => (v.register(), v.recordCheck(true), v.recordCheck(true), v.recordCheck(false), v.recordCheck(false), v.deregister()), false, 'draining-unhealthy'],
     ['healthy, then deregistered', (v) => (v.register(), v.recordCheck(true), v.recordCheck(true), v.deregister()), false, 'draining'],
     ['deregistration delay over', (v) => (v.register(), v.recordCheck(true), v.recordCheck(true), v.deregister(), v.remove()), false, 'removed'],
     ['deregistered before the registration arrived', (v) => v.deregister(), false, 'draining'],
@@ -101,6 +116,52 @@ describe('target-group view', () => {
       false,
     ]);
     expect(view.registration).toBe('removed');
+  });
+});
+
+describe('the unhealthy lag', () => {
+  it('applyUnhealthy stops routing once, and only while the verdict is unhealthy', () => {
+    const view = afterChecks(THRESHOLDS_2_2, '++');
+    expect(view.applyUnhealthy()).toBe(false);
+    view.recordCheck(false);
+    view.recordCheck(false);
+    expect([view.inUnhealthyLag, view.applyUnhealthy(), view.applyUnhealthy(), view.inUnhealthyLag]).toEqual([true, true, false, false]);
+  });
+});
+
+describe('routing a new connection (routing failover, zones)', () => {
+  const target = (zone: number, checks: string, extra: (v: TargetView) => void = () => undefined): { view: TargetView; zone: number; name: string } => {
+    const view = afterChecks(THRESHOLDS_2_2, checks);
+    extra(view);
+    return { view, zone, name: `${zone}${checks}` };
+  };
+  const names = (result: ReturnType<typeof routeCandidates<ReturnType<typeof target>>>): { targets: string[]; failOpen: boolean } => ({ targets: result.targets.map((t) => t.name), failOpen: result.failOpen });
+  const healthyA = target(0, '++');
+  const healthyB = target(1, '++');
+  const unhealthyA = target(0, '++--', (v) => v.applyUnhealthy());
+  const initialA = target(0, '+');
+  const drainingA = target(0, '++', (v) => v.deregister());
+
+  it.each<[string, ReturnType<typeof target>[], number, boolean, { targets: string[]; failOpen: boolean }]>([
+    ['cross-zone off: only the healthy targets of the node’s zone', [healthyA, healthyB, unhealthyA], 0, false, { targets: ['0++'], failOpen: false }],
+    ['cross-zone on: every zone’s healthy targets', [healthyA, healthyB, unhealthyA], 0, true, { targets: ['0++', '1++'], failOpen: false }],
+    ['no healthy target in the zone: every registered one, unhealthy or new (routing failover)', [healthyB, unhealthyA, initialA, drainingA], 0, false, { targets: ['0++--', '0+'], failOpen: true }],
+    ['a zone with only a draining target has nothing to route to', [healthyB, drainingA], 0, false, { targets: [], failOpen: true }],
+    ['no target at all', [], 0, false, { targets: [], failOpen: true }],
+  ])('%s', (_name, targets, zone, crossZone, expected) => {
+    expect(names(routeCandidates(targets, zone, crossZone))).toEqual(expected);
+  });
+});
+
+describe('DNS failover', () => {
+  it.each<[boolean[], boolean[]]>([
+    [[true, true], [true, true]],
+    [[true, false], [true, false]],
+    [[false, true, false], [false, true, false]],
+    // No zone has a healthy target: the NLB fails open, every zone is in DNS.
+    [[false, false], [true, true]],
+  ])('zones with a healthy target %j → in DNS %j', (healthy, expected) => {
+    expect(zonesInDns(healthy)).toEqual(expected);
   });
 });
 

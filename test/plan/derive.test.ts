@@ -58,14 +58,24 @@ const derivations: Array<[string, DrainBudget, Expected]> = [
     { sleep: 20, action: 'sleep', grace: 45, delay: 45, interval: 30, timeout: 10, healthy: 3, unhealthy: 4, minReady: 0, draining: 10 },
   ],
   [
-    'no readiness gate: minReady = 20 + 2 × 5',
+    'no readiness gate: minReady = registration 120 + 2 × 5',
     { readinessGate: false },
-    { sleep: 20, action: 'sleep', grace: 45, delay: 45, interval: 5, timeout: 5, healthy: 2, unhealthy: 2, minReady: 30, draining: 10 },
+    { sleep: 20, action: 'sleep', grace: 45, delay: 45, interval: 5, timeout: 5, healthy: 2, unhealthy: 2, minReady: 130, draining: 10 },
   ],
   [
-    'no readiness gate, interval 10, healthy 3: minReady = 20 + 3 × 10',
+    'no readiness gate, interval 10, healthy 3: minReady = 120 + 3 × 10',
     { readinessGate: false, healthCheck: { intervalSeconds: 10, healthyThreshold: 3 } },
-    { sleep: 20, action: 'sleep', grace: 45, delay: 45, interval: 10, timeout: 6, healthy: 3, unhealthy: 2, minReady: 50, draining: 10 },
+    { sleep: 20, action: 'sleep', grace: 45, delay: 45, interval: 10, timeout: 6, healthy: 3, unhealthy: 2, minReady: 150, draining: 10 },
+  ],
+  [
+    'no readiness gate, registration 90 (rounded up from 89.5): minReady = 90 + 2 × 5; propagation plays no part',
+    { readinessGate: false, registrationSeconds: 89.5, propagationSeconds: 60 },
+    { sleep: 60, action: 'sleep', grace: 85, delay: 85, interval: 5, timeout: 5, healthy: 2, unhealthy: 2, minReady: 100, draining: 10 },
+  ],
+  [
+    'the readiness gate ignores registration: minReady 0',
+    { registrationSeconds: 300 },
+    { sleep: 20, action: 'sleep', grace: 45, delay: 45, interval: 5, timeout: 5, healthy: 2, unhealthy: 2, minReady: 0, draining: 10 },
   ],
   [
     'Kubernetes 1.29: exec sleep',
@@ -141,6 +151,20 @@ describe('derivation (DESIGN.md §3)', () => {
     expect(planDrain({ propagationSeconds: 20.5, maxTerminationGracePeriodSeconds: 120 }).podAnnotations).toEqual({
       'grpc-drain.dev/budget': '{"propagationSeconds":21,"drainTimeoutSeconds":10,"cleanupSeconds":5,"headroomSeconds":10,"kubernetesVersion":"1.30","maxTerminationGracePeriodSeconds":120}',
     });
+  });
+
+  it('refuses a registration whose minReadySeconds would reach the Deployment progress deadline (600s)', () => {
+    expect(planDrain({ readinessGate: false, registrationSeconds: 589 }).rollout.minReadySeconds).toBe(599);
+    expect(() => planDrain({ readinessGate: false, registrationSeconds: 590 })).toThrow('[rollout-waits-for-lb] rollout.minReadySeconds: minReadySeconds (600s) must be < progressDeadlineSeconds (600s)');
+  });
+
+  it('writes registration and the LBC version into the annotation only when they are not the defaults', () => {
+    expect(planDrain({ registrationSeconds: 120, lbcVersion: '2.7' }).podAnnotations['grpc-drain.dev/budget']).toBe(
+      '{"propagationSeconds":20,"drainTimeoutSeconds":10,"cleanupSeconds":5,"headroomSeconds":10,"kubernetesVersion":"1.30"}',
+    );
+    expect(planDrain({ registrationSeconds: 90, lbcVersion: '2.13.2' }).podAnnotations['grpc-drain.dev/budget']).toBe(
+      '{"propagationSeconds":20,"drainTimeoutSeconds":10,"cleanupSeconds":5,"headroomSeconds":10,"kubernetesVersion":"1.30","registrationSeconds":90,"lbcVersion":"2.13.2"}',
+    );
   });
 
   it('is deterministic: the same budget gives the same plan, byte for byte', () => {

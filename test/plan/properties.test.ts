@@ -31,6 +31,7 @@ const validBudget: fc.Arbitrary<DrainBudget> = fc
     capSlack: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
     minor: fc.integer({ min: 24, max: 35 }),
     readinessGate: fc.boolean(),
+    registration: fc.integer({ min: 0, max: 600 }),
     healthPort: fc.integer({ min: 1, max: 65535 }),
     paths: fc.constantFrom(['/ready', '/live'], ['/readyz', '/livez'], ['/health/ready', '/health/live']),
   })
@@ -40,6 +41,11 @@ const validBudget: fc.Arbitrary<DrainBudget> = fc
     const effectiveGrace = grace ?? sleep + r.drain + r.cleanup + r.headroom;
     const minDelay = sleep + r.drain;
     const maxDelay = Math.min(effectiveGrace, 3600);
+    // Without the gate minReadySeconds = registration + Hc × I must stay under the Deployment's
+    // 600s progress deadline (rollout-waits-for-lb): pick a registration that fits, or the gate.
+    const checks = r.healthy * r.interval;
+    const readinessGate = r.readinessGate || checks >= 600;
+    const registration = Math.min(r.registration, 599 - checks);
     const budget: DrainBudget = {
       propagationSeconds: r.propagation,
       drainTimeoutSeconds: r.drain,
@@ -55,7 +61,8 @@ const validBudget: fc.Arbitrary<DrainBudget> = fc
       ...(r.delayFraction !== undefined && { deregistrationDelaySeconds: minDelay + Math.floor(r.delayFraction * (maxDelay - minDelay)) }),
       ...(r.capSlack !== undefined && { maxTerminationGracePeriodSeconds: effectiveGrace + r.capSlack }),
       kubernetesVersion: `1.${r.minor}`,
-      readinessGate: r.readinessGate,
+      readinessGate,
+      ...(!readinessGate && { registrationSeconds: registration }),
       healthPort: r.healthPort,
       readinessPath: r.paths[0],
       livenessPath: r.paths[1],
@@ -98,7 +105,7 @@ describe('properties of the plan', () => {
           'target_health_state.unhealthy.draining_interval_seconds': String(D),
         });
         if (b.readinessGate) expect(plan.rollout.minReadySeconds).toBe(0);
-        else expect(plan.rollout.minReadySeconds).toBeGreaterThanOrEqual(b.propagationSeconds + hc.healthyThreshold * hc.intervalSeconds);
+        else expect(plan.rollout.minReadySeconds).toBe(b.registrationSeconds + hc.healthyThreshold * hc.intervalSeconds);
         expect(plan.rollout.maxUnavailable).toBe(0);
         if (b.maxTerminationGracePeriodSeconds !== undefined) expect(G).toBeLessThanOrEqual(b.maxTerminationGracePeriodSeconds);
         expect(plan.preStopAction).toBe(Number(b.kubernetesVersion.split('.')[1]) >= 30 ? 'sleep' : 'exec');
@@ -123,17 +130,22 @@ describe('properties of the plan', () => {
     );
   });
 
-  type Mutation = [RuleId, (budget: DrainBudget, plan: ReturnType<typeof planDrain>) => DrainBudget];
+  type Mutation = [RuleId, (budget: DrainBudget, plan: ReturnType<typeof planDrain>) => DrainBudget | undefined];
   const mutations: Mutation[] = [
     ['grace-covers-drain', (b, p) => ({ ...b, terminationGracePeriodSeconds: p.preStopSleepSeconds + p.budget.drainTimeoutSeconds + p.budget.cleanupSeconds - 1, maxTerminationGracePeriodSeconds: undefined, deregistrationDelaySeconds: undefined })],
-    ['healthcheck-in-range', (b) => ({ ...b, healthCheck: { ...b.healthCheck, intervalSeconds: 4, timeoutSeconds: 2 } })],
-    ['healthcheck-in-range', (b) => ({ ...b, healthCheck: { ...b.healthCheck, unhealthyThreshold: 11 } })],
+    // AWS's ranges are the budget's own (BUDGET_LIMITS): out of them is budget-valid.
+    ['budget-valid', (b) => ({ ...b, healthCheck: { ...b.healthCheck, intervalSeconds: 4, timeoutSeconds: 2 } })],
+    ['budget-valid', (b) => ({ ...b, healthCheck: { ...b.healthCheck, unhealthyThreshold: 11 } })],
     ['healthcheck-in-range', (b) => ({ ...b, healthCheck: { ...b.healthCheck, intervalSeconds: 10, timeoutSeconds: 11 } })],
     ['deregistration-delay-covers-drain', (b, p) => ({ ...b, deregistrationDelaySeconds: p.preStopSleepSeconds + p.budget.drainTimeoutSeconds - 1 })],
-    ['deregistration-delay-bounded', (b) => ({ ...b, deregistrationDelaySeconds: 3601 })],
-    ['grace-under-cap', (b, p) => ({ ...b, maxTerminationGracePeriodSeconds: p.terminationGracePeriodSeconds - 1 })],
-    ['probes-distinct', (b) => ({ ...b, livenessPath: b.readinessPath })],
+    ['budget-valid', (b) => ({ ...b, deregistrationDelaySeconds: 3601 })],
+    // A cap is at least 1s: a 1s grace period cannot be undercut.
+    ['grace-under-cap', (b, p) => (p.terminationGracePeriodSeconds > 1 ? { ...b, maxTerminationGracePeriodSeconds: p.terminationGracePeriodSeconds - 1 } : undefined)],
+    ['rollout-waits-for-lb', (b, p) => ({ ...b, readinessGate: false, registrationSeconds: Math.max(0, 601 - p.healthCheck.healthyThreshold * p.healthCheck.intervalSeconds) })],
+    ['budget-valid', (b) => ({ ...b, livenessPath: b.readinessPath })],
     ['budget-valid', (b) => ({ ...b, drainTimeoutSeconds: -1 })],
+    ['budget-valid', (b) => ({ ...b, cleanupSeconds: 3601 })],
+    ['lbc-supports', (b) => ({ ...b, lbcVersion: '2.4.5', healthCheck: { ...b.healthCheck, intervalSeconds: 5, timeoutSeconds: 5 } })],
     ['budget-valid', (b) => ({ ...b, cleanupSeconds: Number.NaN })],
     ['budget-valid', (b) => ({ ...b, healthPort: 65536 })],
   ];
@@ -142,6 +154,7 @@ describe('properties of the plan', () => {
     fc.assert(
       fc.property(validBudget, fc.constantFrom(...mutations), (budget, [rule, mutate]) => {
         const mutated = mutate(budget, planDrain(budget));
+        fc.pre(mutated !== undefined);
         let error: unknown;
         try {
           planDrain(mutated);

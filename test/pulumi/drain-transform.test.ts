@@ -68,6 +68,7 @@ describe('drainTransform on the children of a Helm chart', () => {
     expect(engine.livenessProbe).toEqual({ httpGet: { path: '/live', port: 8733, scheme: 'HTTP' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
     // The contract first (the chart's own GRPC_DRAIN_TIMEOUT_SECONDS=30 dropped: the plan wins), then the chart's variables.
     expect(engine.env).toEqual([
+      { name: 'GRPC_DRAIN_PRESTOP_SECONDS', value: '20' },
       { name: 'GRPC_DRAIN_TIMEOUT_SECONDS', value: '10' },
       { name: 'GRPC_DRAIN_CLEANUP_SECONDS', value: '5' },
       { name: 'GRPC_DRAIN_HEALTH_PORT', value: '8733' },
@@ -236,7 +237,7 @@ describe('drainTransform rejects an unsafe budget when it is created', () => {
       '[budget-valid] match.container',
       '[budget-valid] match.workloads',
       '[budget-valid] scheme',
-      '[budget-valid] env.drainTimeout',
+      '[budget-valid] contractEnv.drainTimeout',
     ]);
     expect((error as Error).message.split('\n')[0]).toBe('unsafe drain budget of drainTransform (6 violations):');
     expect((error as DrainBudgetError).violations[2].message).toBe('match.container is not a match field; use one of workloads, services, containers, labels.');

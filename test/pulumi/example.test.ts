@@ -48,7 +48,10 @@ describe('examples/pulumi/index.ts', () => {
     expect(spec.replicas).toBe(3);
     expect(spec.template.spec.terminationGracePeriodSeconds).toBe(45);
     expect(spec.template.spec.containers[0].lifecycle.preStop).toEqual({ sleep: { seconds: 20 } });
-    expect(spec.template.spec.containers[0].env[0]).toEqual({ name: 'GRPC_DRAIN_TIMEOUT_SECONDS', value: '10' });
+    expect(spec.template.spec.containers[0].env.slice(0, 2)).toEqual([
+      { name: 'GRPC_DRAIN_PRESTOP_SECONDS', value: '20' },
+      { name: 'GRPC_DRAIN_TIMEOUT_SECONDS', value: '10' },
+    ]);
     expect(spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '1', memory: '512Mi' }, limits: { cpu: '1500m', memory: '2Gi' } });
     expect(program.terminationGracePeriodSeconds).toBe(45);
     expect(program.deregistrationDelaySeconds).toBe(45);

@@ -56,6 +56,7 @@ describe('GrpcDeployment', () => {
     expect(spec.minReadySeconds).toBe(0);
     expect(spec.replicas).toBe(3);
     expect(container.env).toEqual([
+      { name: 'GRPC_DRAIN_PRESTOP_SECONDS', value: '20' },
       { name: 'GRPC_DRAIN_TIMEOUT_SECONDS', value: '10' },
       { name: 'GRPC_DRAIN_CLEANUP_SECONDS', value: '5' },
       { name: 'GRPC_DRAIN_HEALTH_PORT', value: '8733' },
@@ -136,6 +137,7 @@ describe('GrpcDeployment', () => {
     expect(container.securityContext).toEqual({ readOnlyRootFilesystem: true });
     expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
     expect(container.env.map((variable: { name: string }) => variable.name)).toEqual([
+      'GRPC_DRAIN_PRESTOP_SECONDS',
       'GRPC_DRAIN_TIMEOUT_SECONDS',
       'GRPC_DRAIN_CLEANUP_SECONDS',
       'GRPC_DRAIN_HEALTH_PORT',
@@ -160,7 +162,10 @@ describe('GrpcDeployment', () => {
   it('renames contract variables for a Go server', async () => {
     await build('go', { contractEnv: { drainTimeout: { name: 'SERVER_GRPC_SHUTDOWN_TIMEOUT', format: 'duration' }, livenessPath: false } });
     const env = recorder.one('kubernetes:apps/v1:Deployment').inputs.spec.template.spec.containers[0].env;
-    expect(env[0]).toEqual({ name: 'SERVER_GRPC_SHUTDOWN_TIMEOUT', value: '10s' });
+    expect(env.slice(0, 2)).toEqual([
+      { name: 'GRPC_DRAIN_PRESTOP_SECONDS', value: '20' },
+      { name: 'SERVER_GRPC_SHUTDOWN_TIMEOUT', value: '10s' },
+    ]);
     expect(env.map((variable: { name: string }) => variable.name)).not.toContain('GRPC_DRAIN_LIVE_PATH');
   });
 
@@ -168,8 +173,8 @@ describe('GrpcDeployment', () => {
     await build('old', { budget: { propagationSeconds: 20, drainTimeoutSeconds: 10, kubernetesVersion: '1.29', readinessGate: false } });
     const { spec } = recorder.one('kubernetes:apps/v1:Deployment').inputs;
     expect(spec.template.spec.containers[0].lifecycle.preStop).toEqual({ exec: { command: ['sleep', '20'] } });
-    // propagation 20 s + healthyThreshold 2 × interval 5 s
-    expect(spec.minReadySeconds).toBe(30);
+    // registration 120 s (the default) + healthyThreshold 2 × interval 5 s
+    expect(spec.minReadySeconds).toBe(130);
   });
 
   it('exposes the plan the Service and target group read', async () => {
@@ -195,7 +200,7 @@ describe('GrpcDeployment rejects unsafe budgets and conflicting args before regi
       [
         "unsafe drain budget of GrpcDeployment 'bad' (2 violations):",
         '  - [grace-covers-drain] terminationGracePeriodSeconds: terminationGracePeriodSeconds (12s) must be ≥ preStop sleep + drain timeout + cleanup (5s + 10s + 5s = 20s): the grace period counts from deletion and includes the preStop, so the kubelet SIGKILLs the server 8s before its drain and cleanup can end. Set terminationGracePeriodSeconds to 30s (with 10s headroom).',
-        "  - [deregistration-delay-covers-drain] deregistrationDelaySeconds: deregistration_delay.timeout_seconds (12s) must be ≥ preStop sleep + drain timeout (5s + 10s = 15s): the NLB ends the draining state 3s before the server's drain ends and, with connection termination on, resets the connections still in use, failing in-flight RPCs. Set deregistration_delay.timeout_seconds=15.",
+        "  - [deregistration-delay-covers-drain] deregistrationDelaySeconds: deregistration_delay.timeout_seconds (12s) must be ≥ preStop sleep + drain timeout (5s + 10s = 15s): the NLB ends the draining state 3s before the server's drain ends and, with connection termination on, resets the connections still in use, failing in-flight RPCs. Set deregistration_delay.timeout_seconds=30.",
       ].join('\n'),
     );
     await drainRegistrations('after-bad');
@@ -223,9 +228,10 @@ describe('GrpcDeployment rejects unsafe budgets and conflicting args before regi
       "budget-valid containerName: containerName must be a DNS label (lower-case letters, digits, '-', at most 63 characters); got \"Server_1\" (a string).",
       'budget-valid podLabels.app.kubernetes.io/name: podLabels.app.kubernetes.io/name ("other" (a string)) conflicts with the selector label app.kubernetes.io/name=conflicts; drop it or change selectorLabels.',
       'budget-valid podAnnotations.grpc-drain.dev/budget: podAnnotations must not set grpc-drain.dev/budget: the plan writes it from the budget.',
-      'budget-valid env[0]: env[0] sets GRPC_DRAIN_TIMEOUT_SECONDS, a contract variable the plan writes; rename or drop it with contractEnv instead.',
       "budget-valid healthPort: healthPort (7070) must differ from grpcPort (7070): the NLB health check and the kubelet speak HTTP/1.1 to the health server, which cannot share the gRPC server's port. Pick another healthPort.",
-      'budget-valid propagationSeconds: budget.propagationSeconds must be ≥ 0s; got -1s.',
+      'budget-valid propagationSeconds: budget.propagationSeconds must be 1–3600s (a zero sleep is no preStop, and the deregistration delay, at most 3600s, must cover the sleep); got -1s.',
+      // no plan (the budget is unsafe): the message cannot quote the planned value
+      'budget-valid env[0]: GRPC_DRAIN_TIMEOUT_SECONDS is the contract variable of the drain timeout, which the plan writes: a value of your own would make the server drain by other numbers than the manifests. Drop it (change the budget instead), or rename or drop the contract variable with contractEnv.',
     ]);
     await drainRegistrations('after-conflicts');
     expect(recorder.summary()).toEqual(['test:index:Sentinel::after-conflicts']);

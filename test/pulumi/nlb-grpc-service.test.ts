@@ -124,8 +124,8 @@ describe('NlbGrpcService', () => {
         "unsafe options of NlbGrpcService 'rejected' (4 violations):",
         "  - [budget-valid] scheme: scheme must be 'internal' or 'internet-facing'; got \"public\" (a string).",
         '  - [budget-valid] port: port must be a port number 1–65535; got 0.',
-        `  - [budget-valid] metadata.annotations.${P}scheme: metadata.annotations must not set ${P}scheme: use the scheme arg.`,
-        `  - [budget-valid] metadata.annotations.${P}healthcheck-path: metadata.annotations must not set ${P}healthcheck-path: the plan writes it ("/ready").`,
+        `  - [budget-valid] metadata.annotations.${P}scheme: metadata.annotations must not set ${P}scheme: set scheme instead.`,
+        `  - [budget-valid] metadata.annotations.${P}healthcheck-path: metadata.annotations must not set ${P}healthcheck-path: the plan writes it ("/ready"); change the budget instead.`,
       ].join('\n'),
     );
     await drainRegistrations('after-rejected-service');

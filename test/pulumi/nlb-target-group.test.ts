@@ -1,7 +1,8 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { parseTargetGroupAttributes } from 'grpc-drain';
-import { GrpcDeployment, NlbGrpcService, NlbTargetGroup, targetGroupDrainSettings } from 'grpc-drain/pulumi';
+import { GrpcDeployment, NlbGrpcService } from 'grpc-drain/pulumi';
+import { NlbTargetGroup, targetGroupDrainSettings } from 'grpc-drain/pulumi/aws';
 import { stringify } from 'yaml';
 import { drainRegistrations, MOCK_ACCOUNT, promiseOf, registered, setupMocks, type Recorder } from './mocks';
 

@@ -37,8 +37,12 @@ describe('optional Pulumi peers', () => {
     expect(pulumiModulesLoadedBy('src/cdk8s/index.ts')).toEqual([]);
   });
 
-  it('grpc-drain/pulumi loads @pulumi/pulumi and @pulumi/kubernetes, and @pulumi/aws only for an NlbTargetGroup', () => {
+  it('grpc-drain/pulumi loads @pulumi/pulumi and @pulumi/kubernetes, never @pulumi/aws', () => {
     expect(packages(pulumiModulesLoadedBy('src/pulumi/index.ts'))).toEqual(['@pulumi/kubernetes', '@pulumi/pulumi']);
+  });
+
+  it('grpc-drain/pulumi/aws (NlbTargetGroup) loads @pulumi/aws too', () => {
+    expect(packages(pulumiModulesLoadedBy('src/pulumi/aws/index.ts'))).toEqual(['@pulumi/aws', '@pulumi/kubernetes', '@pulumi/pulumi']);
   });
 });
 

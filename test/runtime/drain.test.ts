@@ -357,7 +357,7 @@ describe('options', () => {
   it('are checked before anything is installed', () => {
     const before = process.listenerCount('SIGTERM');
     expect(() => createDrain(new ScriptedServer(0), { env: { GRPC_DRAIN_TIMEOUT_SECONDS: 'ten' } })).toThrow(
-      'grpc-drain runtime: 1 invalid setting:\n  - GRPC_DRAIN_TIMEOUT_SECONDS="ten": expected seconds ("10", "2.5") or a Go duration ("10s", "1500ms") from 0 to 3600s.',
+      'grpc-drain runtime: 1 invalid setting:\n  - GRPC_DRAIN_TIMEOUT_SECONDS="ten": expected seconds ("10", "2.5") or a Go duration ("10s", "1500ms", ".5s") from 0 to 3600s.',
     );
     expect(process.listenerCount('SIGTERM')).toBe(before);
   });

@@ -36,6 +36,7 @@ async function start(env: Record<string, string>): Promise<{ child: ChildServer;
   children.push(child);
   const healthPort = (await child.waitFor('health-listening')).port as number;
   const grpcPort = (await child.waitFor('grpc-listening')).port as number;
+  await child.waitFor('engine-started');
   const Engine = loadClient(PROTO, 'engine.v1.Engine');
   const client = new Engine(`127.0.0.1:${grpcPort}`, grpc.credentials.createInsecure());
   clients.push(client);
@@ -53,8 +54,10 @@ function submit(client: grpc.Client): Promise<{ taskId: string; servedBy: string
 it('serves Submit and Subscribe, is ready only once gRPC listens, and drains on SIGTERM', async () => {
   const { child, client, healthPort } = await start({});
   const events = child.eventNames();
-  expect(events.indexOf('health-listening')).toBeLessThan(events.indexOf('ready-200'));
-  expect(events.indexOf('ready-200')).toBeLessThan(events.indexOf('grpc-listening'));
+  // The runtime owns the gRPC port: ready only once it is bound.
+  expect(events.indexOf('health-listening')).toBeGreaterThanOrEqual(0);
+  expect(events.indexOf('health-listening')).toBeLessThan(events.indexOf('grpc-listening'));
+  expect(events.indexOf('grpc-listening')).toBeLessThan(events.indexOf('ready-200'));
   expect((await probe(healthPort, '/ready')).status).toBe(200);
 
   expect(await submit(client)).toMatchObject({ servedBy: 'engine-test', taskId: expect.stringMatching(/^engine-test-\d+$/) });
@@ -67,7 +70,17 @@ it('serves Submit and Subscribe, is ready only once gRPC listens, and drains on 
   expect(exit).toMatchObject({ code: 0, signal: null });
   expect(exit.at - sigtermAt).toBeLessThanOrEqual((DRAIN_SECONDS + CLEANUP_SECONDS) * 1000 + TOLERANCE_MS);
   expect((await subscription.ended).code).toBe(grpc.status.UNAVAILABLE);
-  expect(child.eventNames()).toEqual(expect.arrayContaining(['sigterm', 'ready-503', 'streams-ended', 'drain-complete', 'health-closed', 'exit']));
+  expect(child.eventNames()).toEqual(expect.arrayContaining(['sigterm', 'ready-503', 'streams-ended', 'drain-complete', 'health-closed', 'propagation', 'exit']));
+  // One connection (this test's client), before SIGTERM and before the deletion estimated with the default 20 s preStop.
+  expect(child.events.find((e) => e.event === 'propagation')).toMatchObject({
+    pod: 'engine-test',
+    preStopSeconds: 20,
+    preStopSource: 'default',
+    lateConnections: 'serve',
+    connectionsTotal: 1,
+    connectionsAfterSigterm: 0,
+    lateConnectionSeconds: [],
+  });
   expect(child.eventNames()).not.toContain('force-shutdown');
 }, 20_000);
 
@@ -99,9 +112,9 @@ it('refuses to start on bad GRPC_DRAIN_* values, naming every one', async () => 
   expect(failed?.msg).toBe(
     [
       'grpc-drain runtime: 3 invalid settings:',
-      '  - GRPC_DRAIN_TIMEOUT_SECONDS="-1": expected seconds ("10", "2.5") or a Go duration ("10s", "1500ms") from 0 to 3600s.',
+      '  - GRPC_DRAIN_TIMEOUT_SECONDS="-1": expected seconds ("10", "2.5") or a Go duration ("10s", "1500ms", ".5s") from 0 to 3600s.',
       '  - GRPC_DRAIN_HEALTH_PORT="70000": expected a whole port number from 0 to 65535 (0 picks a free port).',
-      `  - GRPC_DRAIN_READY_PATH="ready": expected a URL path starting with '/', without spaces, '?' or '#'.`,
+      `  - GRPC_DRAIN_READY_PATH="ready": expected a URL path starting with '/' of letters, digits and -._~!$&'()*+,;=:@/, but it must start with '/' (the kubelet and the NLB send the path as written).`,
     ].join('\n'),
   );
   expect(child.eventNames()).not.toContain('health-listening');

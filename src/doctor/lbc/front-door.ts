@@ -40,6 +40,11 @@ export interface FrontDoor {
   readonly skipped?: string;
   /** The target type, when a load balancer is made. */
   readonly targetType?: 'ip' | 'instance';
+  /**
+   * How the Service asks for the LBC (DrainSettings.loadBalancerType): `class` (its own
+   * `loadBalancerClass`, or the one the webhook sets), or the `external` / `nlb-ip` annotation.
+   */
+  readonly loadBalancerType?: 'external' | 'nlb-ip' | 'class';
   /** What was taken for granted (the webhook, the default target type), in words. */
   readonly assumptions: readonly string[];
   /** Annotations the provisioner reads differently from what they seem to say. */
@@ -95,7 +100,8 @@ export function frontDoor(service: ServiceView, options: FrontDoorOptions = {}):
     if (targetType === 'instance' && isLoadBalancer && service.allocateLoadBalancerNodePorts === false) {
       return { skipped: 'has instance targets but allocateLoadBalancerNodePorts: false: the Load Balancer Controller fails to reconcile it ("unable to support instance target type with an unallocated NodePort")', assumptions, notes };
     }
-    return { provisioner: 'lbc', via, targetType, assumptions, notes };
+    const loadBalancerType = via === 'annotation' ? (lbType === 'nlb-ip' ? 'nlb-ip' : 'external') : 'class';
+    return { provisioner: 'lbc', via, targetType, loadBalancerType, assumptions, notes };
   };
 
   if (service.loadBalancerClass !== undefined) {

@@ -1,22 +1,28 @@
-import { DEREGISTRATION_DELAY, LBC_HEALTH_CHECK_DEFAULTS, TARGET_GROUP_ATTRIBUTE, type HealthCheckSettings } from '../../model';
+import {
+  DEREGISTRATION_DELAY,
+  LBC_HEALTH_CHECK_DEFAULTS,
+  LBC_FEATURES,
+  LBC_LOCAL_HEALTH_CHECK_DEFAULTS,
+  lbcBefore,
+  NLB_DEFAULT_SUCCESS_CODES,
+  TARGET_GROUP_ATTRIBUTE,
+  type HealthCheckSettings,
+} from '../../model';
 import type { UnknownSetting } from '../types';
 import type { ServicePortView, ServiceView, TargetGroupBindingView } from '../views/types';
 import { parseAtoi, parseInt32, parseLbcStringMap, parseLegacyLbcStringMap, perPortAttributesAnnotation, READ_ANNOTATION, sameParse } from './annotations';
 import type { FrontDoor, Provisioner } from './front-door';
-import { lbcBefore } from './versions';
 
 /**
  * The target group (or Classic Load Balancer) one Service port gets: health check, target
  * type and attributes, with the defaults of the controller that makes it.
  */
 
-/** The health check, with what the LBC reads since 2.4.6 (success codes) and 2.6.2 (named port). */
-export interface ReadHealthCheck extends HealthCheckSettings {
-  /** `healthcheck-port` names a Service port (LBC ≥ 2.6.2 resolves it; older ones reject it). */
-  readonly portName?: string;
-  /** The HTTP codes the NLB counts as healthy (LBC default `200-399`); HTTP(S) checks only. */
-  readonly successCodes?: string;
-}
+/**
+ * The health check as read: src/model's {@link HealthCheckSettings}, which carries what the LBC
+ * reads since 2.4.6 (success codes) and 2.6.2 (a named port) too.
+ */
+export type ReadHealthCheck = HealthCheckSettings;
 
 /** Where the target-group attributes come from, for a fix that must land where the LBC reads it. */
 export interface AttributeSources {
@@ -52,15 +58,9 @@ export interface TargetGroupSettings {
   readonly assumptions: readonly string[];
 }
 
-/** kube-proxy's health check that instance targets with externalTrafficPolicy Local get by default. */
-const INSTANCE_LOCAL_DEFAULTS = { protocol: 'HTTP', path: '/healthz', intervalSeconds: 10, timeoutSeconds: 6, healthyThreshold: 2, unhealthyThreshold: 2 } as const;
-
 /** cloud-provider-aws v1.36 `buildNLBHealthCheckConfiguration` (aws.go) and `defaultNlbHealthCheck*` (aws_loadbalancer.go). */
 const IN_TREE_NLB_DEFAULTS = { protocol: 'TCP', port: 'traffic-port', path: '/', intervalSeconds: 30, timeoutSeconds: 10, healthyThreshold: 3, unhealthyThreshold: 3 } as const;
 const IN_TREE_NLB_LOCAL_DEFAULTS = { protocol: 'HTTP', path: '/healthz', intervalSeconds: 10, timeoutSeconds: 10, healthyThreshold: 2, unhealthyThreshold: 2 } as const;
-
-/** LBC v2.15.0 `model_builder.go`: `defaultHealthCheckMatcherHTTPCode`. */
-const LBC_SUCCESS_CODES = '200-399';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -80,7 +80,7 @@ function readHealthCheck(service: ServiceView, provisioner: Provisioner, targetT
   const who = provisioner === 'lbc' ? 'the Load Balancer Controller' : 'the cloud provider';
   const local = targetType === 'instance' && service.externalTrafficPolicy === 'Local' && service.type === 'LoadBalancer';
   const defaults: HealthCheckSettings =
-    provisioner === 'lbc' ? (local ? INSTANCE_LOCAL_DEFAULTS : LBC_HEALTH_CHECK_DEFAULTS) : local ? IN_TREE_NLB_LOCAL_DEFAULTS : IN_TREE_NLB_DEFAULTS;
+    provisioner === 'lbc' ? (local ? LBC_LOCAL_HEALTH_CHECK_DEFAULTS : LBC_HEALTH_CHECK_DEFAULTS) : local ? IN_TREE_NLB_LOCAL_DEFAULTS : IN_TREE_NLB_DEFAULTS;
   const hc: Mutable<ReadHealthCheck> = { ...defaults };
   const explicit = new Set<keyof ReadHealthCheck>();
   if (local) {
@@ -119,7 +119,7 @@ function readHealthCheck(service: ServiceView, provisioner: Provisioner, targetT
       const named = service.ports.find((p) => p.name === port);
       delete hc.port;
       if (lbcBefore(lbcVersion, 'namedHealthCheckPort')) {
-        notes.push(`${READ_ANNOTATION.healthCheckPort}: ${JSON.stringify(port)} is a port name; Load Balancer Controller ${lbcVersion} takes only a number or traffic-port (names since 2.6.2) and fails to reconcile the Service ("health check port not supported").`);
+        notes.push(`${READ_ANNOTATION.healthCheckPort}: ${JSON.stringify(port)} is a port name; Load Balancer Controller ${lbcVersion} takes only a number or traffic-port (names since ${LBC_FEATURES.namedHealthCheckPort.value}) and fails to reconcile the Service ("health check port not supported").`);
         unknown.push({ field: 'healthCheck.port', reason: `LBC ${lbcVersion} rejects a named health-check port` });
       } else if (!named) {
         notes.push(`${READ_ANNOTATION.healthCheckPort}: the Service has no port named ${JSON.stringify(port)}; the Load Balancer Controller fails to reconcile it ("unable to find port").`);
@@ -148,7 +148,7 @@ function readHealthCheck(service: ServiceView, provisioner: Provisioner, targetT
   if (provisioner === 'lbc' && hc.protocol !== 'TCP' && hc.protocol !== undefined) {
     const codes = annotations[READ_ANNOTATION.healthCheckSuccessCodes];
     // The value set is kept: lbc-supports says when the controller is too old to read it (< 2.4.6).
-    hc.successCodes = codes ?? LBC_SUCCESS_CODES;
+    hc.successCodes = codes ?? NLB_DEFAULT_SUCCESS_CODES.value;
     if (codes !== undefined) explicit.add('successCodes');
   }
 
@@ -184,7 +184,7 @@ function readAttributes(service: ServiceView, port: ServicePortView | undefined,
   const perPortName = port?.port !== undefined ? perPortAttributesAnnotation(port.port) : undefined;
   const written = perPortName !== undefined ? service.annotations[perPortName] : undefined;
   const ignored = written !== undefined && lbcBefore(lbcVersion, 'perPortTargetGroupAttributes');
-  if (ignored) notes.push(`${perPortName} is ignored by Load Balancer Controller ${lbcVersion} (per-port attributes since 2.14.0): the Service-wide attributes apply to this port.`);
+  if (ignored) notes.push(`${perPortName} is ignored by Load Balancer Controller ${lbcVersion} (per-port attributes since ${LBC_FEATURES.perPortTargetGroupAttributes.value}): the Service-wide attributes apply to this port.`);
   const perPortText = ignored ? undefined : written;
   const legacyOnly = lbcBefore(lbcVersion, 'trimmedStringMaps');
   const sources: Mutable<AttributeSources> = {};

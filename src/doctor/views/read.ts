@@ -210,6 +210,9 @@ export function readWorkload(manifest: ManifestObject, kind: WorkloadKind, defau
   showInvalid('minReadySeconds', minReadySeconds, notes);
   const replicas = wholeNumber(own(spec, 'replicas'));
   showInvalid('replicas', replicas, notes);
+  // StatefulSets have no progress deadline (apps/v1 StatefulSetSpec).
+  const progressDeadlineSeconds = kind === 'Deployment' ? wholeNumber(own(spec, 'progressDeadlineSeconds')) : undefined;
+  showInvalid('progressDeadlineSeconds', progressDeadlineSeconds, notes);
   const strategy = objectAt(spec, kind === 'StatefulSet' ? 'updateStrategy' : 'strategy');
   const rolling = objectAt(strategy, 'rollingUpdate');
   const strategyType = stringAt(strategy, 'type');
@@ -232,6 +235,7 @@ export function readWorkload(manifest: ManifestObject, kind: WorkloadKind, defau
     maxUnavailable,
     maxSurge,
     minReadySeconds,
+    ...(progressDeadlineSeconds !== undefined && { progressDeadlineSeconds }),
   };
 }
 

@@ -134,6 +134,8 @@ export interface WorkloadView extends ObjectView {
   readonly maxUnavailable?: number | string;
   readonly maxSurge?: number | string;
   readonly minReadySeconds: Field<number>;
+  /** `spec.progressDeadlineSeconds` of a Deployment (unset: 600); StatefulSets have none. */
+  readonly progressDeadlineSeconds?: Field<number>;
 }
 
 export interface TargetGroupBindingView extends ObjectView {

@@ -1,11 +1,14 @@
-import type * as awsTypes from '@pulumi/aws';
+import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { PORT, type Finding } from '../model';
-import { DrainBudgetError, describeValue } from '../plan';
-import type { GrpcDeployment } from './grpc-deployment';
-import { definedFields } from './inputs';
-import { targetGroupDrainSettings } from './target-group-settings';
+import { PORT, type Finding } from '../../model';
+import { DrainBudgetError, describeValue } from '../../plan';
+import { argViolation, describeResource, requireArgs } from '../component-args';
+import { checkDeploymentArg } from '../deployment-arg';
+import type { GrpcDeployment } from '../grpc-deployment';
+import { definedFields } from '../inputs';
+import { NlbGrpcService } from '../nlb-grpc-service';
+import { targetGroupDrainSettings } from '../target-group-settings';
 
 /** A source allowed to reach the targets: a security group or a CIDR block. */
 export interface TargetGroupBindingPeer {
@@ -72,16 +75,8 @@ export interface NlbTargetGroupArgs {
 
 function checkPort(violations: Finding[], field: string, port: unknown): void {
   if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < PORT.min || port > PORT.max)) {
-    violations.push({ rule: 'budget-valid', severity: 'error', field, message: `${field} must be a port number ${PORT.min}–${PORT.max}; got ${describeValue(port)}.` });
+    violations.push(argViolation(field, `${field} must be a port number ${PORT.min}–${PORT.max}; got ${describeValue(port)}.`));
   }
-}
-
-/**
- * @pulumi/aws is loaded only when an NlbTargetGroup is built, so users of the other
- * components need not install it (it is an optional peer dependency).
- */
-function loadAws(): typeof awsTypes {
-  return require('@pulumi/aws') as typeof awsTypes;
 }
 
 /**
@@ -100,33 +95,46 @@ function loadAws(): typeof awsTypes {
  */
 export class NlbTargetGroup extends pulumi.ComponentResource {
   /** The target group. */
-  public readonly targetGroup: awsTypes.lb.TargetGroup;
+  public readonly targetGroup: aws.lb.TargetGroup;
   /** The TargetGroupBinding (a custom resource of the LBC). */
   public readonly targetGroupBinding: k8s.apiextensions.CustomResource;
   /** The Service the binding refers to (given, or created as ClusterIP). */
   public readonly service: k8s.core.v1.Service;
   /** The listener, when `loadBalancerArn` was given. */
-  public readonly listener?: awsTypes.lb.Listener;
+  public readonly listener?: aws.lb.Listener;
   /** ARN of the target group. */
   public readonly targetGroupArn: pulumi.Output<string>;
   /** ARN of the listener, when one was created. */
   public readonly listenerArn?: pulumi.Output<string>;
 
   constructor(name: string, args: NlbTargetGroupArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    const { deployment } = args;
+    const subject = `options of NlbTargetGroup '${name}'`;
+    requireArgs('NlbTargetGroup', subject, args, 'deployment, vpcId');
     const violations: Finding[] = [];
+    const deploymentViolation = checkDeploymentArg(args.deployment);
+    if (deploymentViolation) violations.push(deploymentViolation);
+    if (args.vpcId === undefined || args.vpcId === null || args.vpcId === '') {
+      violations.push(argViolation('vpcId', `vpcId is required: the cluster's VPC (the targets are pod IPs), e.g. an aws.ec2.Vpc's id or eks.Cluster's vpcId; got ${describeValue(args.vpcId)}.`));
+    }
+    if (args.service !== undefined && !k8s.core.v1.Service.isInstance(args.service)) {
+      const given = (args.service as unknown) instanceof NlbGrpcService ? 'an NlbGrpcService, whose LoadBalancer Service makes the LBC create an NLB of its own' : describeResource(args.service);
+      violations.push(argViolation('service', `service must be a k8s.core.v1.Service of type ClusterIP selecting the deployment's pods; got ${given}. Leave service out for a ClusterIP Service made for you.`));
+    }
     checkPort(violations, 'servicePort', args.servicePort);
     checkPort(violations, 'listenerPort', args.listenerPort);
     if (args.listenerPort !== undefined && args.loadBalancerArn === undefined) {
-      violations.push({ rule: 'budget-valid', severity: 'error', field: 'listenerPort', message: 'listenerPort needs loadBalancerArn: there is no listener without a load balancer.' });
+      violations.push(argViolation('listenerPort', 'listenerPort needs loadBalancerArn: there is no listener without a load balancer.'));
     }
-    for (const [index, rule] of (args.ingress ?? []).entries()) {
-      if (!Array.isArray(rule.from) || rule.from.length === 0) {
-        violations.push({ rule: 'budget-valid', severity: 'error', field: `ingress[${index}].from`, message: `ingress[${index}].from must list at least one securityGroup or ipBlock.` });
+    const ingress: readonly TargetGroupBindingIngressRule[] | undefined = args.ingress;
+    const ingressIsList: boolean = ingress === undefined || Array.isArray(ingress as unknown);
+    if (!ingressIsList) violations.push(argViolation('ingress', `ingress must be a list of rules; got ${describeValue(ingress)}.`));
+    for (const [index, rule] of (ingressIsList ? (ingress ?? []) : []).entries()) {
+      if (!Array.isArray(rule?.from) || rule.from.length === 0) {
+        violations.push(argViolation(`ingress[${index}].from`, `ingress[${index}].from must list at least one securityGroup or ipBlock.`));
       }
     }
-    if (violations.length > 0) throw new DrainBudgetError(violations, [], `options of NlbTargetGroup '${name}'`);
-    const aws = loadAws();
+    if (violations.length > 0) throw new DrainBudgetError(violations, [], subject);
+    const { deployment } = args;
     const settings = targetGroupDrainSettings(deployment.plan);
     const servicePort = args.servicePort ?? deployment.grpcPort;
 
@@ -184,9 +192,9 @@ export class NlbTargetGroup extends pulumi.ComponentResource {
           serviceRef: { name: this.service.metadata.name, port: servicePort },
           targetGroupARN: this.targetGroup.arn,
           targetType: 'ip',
-          ...(args.ingress !== undefined && {
+          ...(ingress !== undefined && {
             networking: {
-              ingress: args.ingress.map((rule) => ({ from: rule.from.map((peer) => ({ ...peer })), ...(rule.ports !== undefined && { ports: rule.ports.map((port) => ({ ...port })) }) })),
+              ingress: ingress.map((rule) => ({ from: rule.from.map((peer) => ({ ...peer })), ...(rule.ports !== undefined && { ports: rule.ports.map((port) => ({ ...port })) }) })),
             },
           }),
         },

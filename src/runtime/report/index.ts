@@ -1,0 +1,3 @@
+export * from './propagation-report';
+export * from './read-reports';
+export * from './statistics';
