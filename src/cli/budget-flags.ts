@@ -230,3 +230,84 @@ export function budgetProblemLines(problems: readonly BudgetFlagProblem[], viola
   const unparsed = new Set(problems.map((p) => p.field as string));
   return [...problems.map((p) => p.message), ...violations.filter((v) => !(v.rule === 'budget-valid' && unparsed.has(v.field))).map((v) => `[${v.rule}] ${v.message}`)];
 }
+
+/*
+ * Flags of the commands that read manifests someone else wrote (`doctor`, and `retrofit`
+ * after it): how the AWS Load Balancer Controller is installed, which the manifests do not
+ * show, and how much input to read. They are not budget inputs, so they are not in
+ * BUDGET_FLAGS; they follow its conventions (one registration, one reader, every problem
+ * returned as a line, none thrown).
+ */
+
+/** Default bound on the bytes of input read in one run (`--max-input-size`). */
+export const DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Heap the doctor may need per byte of input, with margin (bench/doctor measures the heap a
+ * run holds per byte of input). Beyond Node's heap limit V8 aborts the process instead of
+ * failing cleanly, so an input bound the heap could not hold is refused up front.
+ */
+export const HEAP_BYTES_PER_INPUT_BYTE = 16;
+
+const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kib|mib|gib|kb|mb|gb|k|m|g)?$/i;
+const SIZE_UNIT: Readonly<Record<string, number>> = { b: 1, k: 1024, kib: 1024, kb: 1000, m: 1024 ** 2, mib: 1024 ** 2, mb: 1000 ** 2, g: 1024 ** 3, gib: 1024 ** 3, gb: 1000 ** 3 };
+
+/** `64MiB`, `500MB`, `1048576` (bytes): a whole number of bytes ≥ 1, or `undefined`. */
+export function parseSize(text: string): number | undefined {
+  const match = SIZE.exec(text.trim());
+  const bytes = match ? Math.floor(Number(match[1]) * SIZE_UNIT[(match[2] ?? 'b').toLowerCase()]!) : NaN;
+  return Number.isSafeInteger(bytes) && bytes >= 1 ? bytes : undefined;
+}
+
+/** `200 MiB`, `1.5 KiB`, `512 bytes`. */
+export function showSize(bytes: number): string {
+  const [value, unit] = bytes >= 1024 ** 3 ? [bytes / 1024 ** 3, 'GiB'] : bytes >= 1024 ** 2 ? [bytes / 1024 ** 2, 'MiB'] : bytes >= 1024 ? [bytes / 1024, 'KiB'] : [bytes, 'bytes'];
+  return `${value.toFixed(1).replace(/\.0$/, '')} ${unit}`;
+}
+
+/** What the manifest flags describe (unset ones are left out: the reader's defaults apply). */
+export interface ManifestFlagValues {
+  /** `--lbc-class`: the LBC's `--load-balancer-class`. */
+  readonly lbcClass?: string;
+  /** `--no-lbc-webhook`: `false`. */
+  readonly lbcWebhook?: boolean;
+  /** `--max-input-size` in bytes ({@link DEFAULT_MAX_INPUT_BYTES} when unset). */
+  readonly maxInputBytes: number;
+}
+
+/** Registers `--lbc-class`, `--no-lbc-webhook` and `--max-input-size` on a command that reads manifests. */
+export function addManifestFlags(command: Command): Command {
+  return command
+    .option('--lbc-class <class>', "the AWS Load Balancer Controller's --load-balancer-class (default: service.k8s.aws/nlb; EKS Auto Mode: eks.amazonaws.com/nlb)")
+    .option('--no-lbc-webhook', "the controller runs without its Service webhook: class-less LoadBalancer Services are the in-tree cloud provider's")
+    .option('--max-input-size <size>', `bound on the input read, e.g. 64MiB, 500MB or bytes (default: ${showSize(DEFAULT_MAX_INPUT_BYTES).replace(' ', '')})`);
+}
+
+/**
+ * Reads the manifest flags; one problem line per bad value. `heapLimitBytes` (V8's
+ * `heap_size_limit`) bounds `--max-input-size`: a bound the heap could not hold is a problem
+ * that says which NODE_OPTIONS would allow it. `--lbc-class` is checked by the reader's options
+ * (resolveDoctorOptions), with the budget's violations.
+ */
+export function readManifestFlags(command: Command, heapLimitBytes: number): { values: ManifestFlagValues; problems: string[] } {
+  const flags = command.opts<{ lbcClass?: string; lbcWebhook?: boolean; maxInputSize?: string }>();
+  const problems: string[] = [];
+  let maxInputBytes = DEFAULT_MAX_INPUT_BYTES;
+  if (flags.maxInputSize !== undefined) {
+    const bytes = parseSize(flags.maxInputSize);
+    if (bytes === undefined) {
+      problems.push(`--max-input-size must be a size such as 64MiB, 500MB or a number of bytes; got ${JSON.stringify(flags.maxInputSize)}.`);
+    } else if (bytes * HEAP_BYTES_PER_INPUT_BYTE > heapLimitBytes) {
+      const needed = bytes * HEAP_BYTES_PER_INPUT_BYTE;
+      problems.push(
+        `--max-input-size ${showSize(bytes)} needs about ${showSize(needed)} of heap, more than Node's limit of ${showSize(heapLimitBytes)}: raise the limit too (NODE_OPTIONS=--max-old-space-size=${Math.ceil(needed / 1024 / 1024)}) or read less at once`,
+      );
+    } else {
+      maxInputBytes = bytes;
+    }
+  }
+  return {
+    values: { ...(flags.lbcClass !== undefined && { lbcClass: flags.lbcClass }), ...(flags.lbcWebhook === false && { lbcWebhook: false }), maxInputBytes },
+    problems,
+  };
+}

@@ -1,27 +1,29 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { getHeapStatistics } from 'v8';
 import type { Command } from 'commander';
 import type { Finding } from '../model';
 import { DrainBudgetError } from '../plan';
 import {
+  describeProblem,
   diagnoseManifests,
   formatJson,
   formatSarif,
   formatText,
-  ManifestParseError,
   resolveDoctorOptions,
   type DoctorOptions,
+  type InputProblem,
   type ManifestSource,
 } from '../doctor';
-import { budgetFlagLabel, budgetProblemLines, readBudgetFlags } from './budget-flags';
-import { EXIT, readAll, UsageError, useColor, type CliIo } from './io';
+import { budgetFlagLabel, budgetProblemLines, DEFAULT_MAX_INPUT_BYTES, readBudgetFlags, readManifestFlags, showSize } from './budget-flags';
+import { EXIT, UsageError, useColor, type CliIo } from './io';
 import { unknownFlagProblems } from './unknown-flags';
 
 /** Output formats of `grpc-drain doctor`. */
 export const DOCTOR_FORMATS = ['text', 'json', 'sarif'] as const;
 export type DoctorFormat = (typeof DOCTOR_FORMATS)[number];
 
-/** The flags of `grpc-drain doctor` that are not budget inputs, as commander hands them over. */
+/** The flags of `grpc-drain doctor` that are not budget or manifest flags, as commander hands them over. */
 export interface DoctorFlags {
   readonly output?: string;
   /** The old name of `--output`, kept as an alias. */
@@ -45,6 +47,9 @@ function outputFormat(flags: DoctorFlags, problems: string[]): DoctorFormat {
   return format as DoctorFormat;
 }
 
+/** Doctor options that are not budget fields, as their flags are named. */
+const OPTION_FLAG: Readonly<Record<string, string>> = { defaultNamespace: '--namespace', lbcClass: '--lbc-class' };
+
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
 async function filesUnder(directory: string): Promise<string[]> {
@@ -64,59 +69,103 @@ function describeFsError(file: string, error: unknown): UsageError {
   return new UsageError(`cannot read ${file}: ${why}`);
 }
 
-/** Reads the inputs: `-` is stdin, a directory means its .yaml/.yml/.json files (recursively). */
-export async function readSources(files: readonly string[], io: CliIo): Promise<ManifestSource[]> {
+/** Reads stdin up to `limit` bytes; `undefined` when it holds more. */
+async function readStdin(stdin: CliIo['stdin'], limit: number): Promise<{ text: string } | { bytes: number }> {
+  if (typeof stdin === 'string') return Buffer.byteLength(stdin) > limit ? { bytes: Buffer.byteLength(stdin) } : { text: stdin };
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of stdin) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk);
+    bytes += buffer.length;
+    if (bytes > limit) return { bytes };
+    chunks.push(buffer);
+  }
+  return { text: Buffer.concat(chunks).toString('utf8') };
+}
+
+/** The inputs that could be read, and the ones that could not (with why). */
+export interface ReadSources {
+  readonly sources: ManifestSource[];
+  readonly problems: InputProblem[];
+}
+
+/**
+ * Reads the inputs: `-` is stdin, a directory means its .yaml/.yml/.json files (recursively).
+ * A file that cannot be read, or that would take the input over `maxBytes`, is a problem of
+ * its own; the others are read.
+ */
+export async function readSources(files: readonly string[], io: CliIo, maxBytes: number = DEFAULT_MAX_INPUT_BYTES): Promise<ReadSources> {
   if (files.length === 0) {
     throw new UsageError('no input: pass manifest files or directories, or - to read stdin (helm template … | grpc-drain doctor -)');
   }
+  if (files.filter((file) => file === '-').length > 1) throw new UsageError('- (stdin) is given more than once');
   const sources: ManifestSource[] = [];
-  let stdinRead = false;
+  const problems: InputProblem[] = [];
+  let total = 0;
+  const over = (file: string, bytes: number) =>
+    problems.push({ file, message: `${file === '-' ? 'stdin' : file} holds ${showSize(bytes)}, which takes the input over the limit of ${showSize(maxBytes)}: it is not read (raise the limit with --max-input-size)` });
   for (const file of files) {
     if (file === '-') {
-      if (stdinRead) throw new UsageError('- (stdin) is given more than once');
-      stdinRead = true;
-      sources.push({ path: '-', text: await readAll(io.stdin) });
+      const read = await readStdin(io.stdin, maxBytes - total);
+      if ('bytes' in read) over('-', read.bytes);
+      else {
+        total += Buffer.byteLength(read.text);
+        sources.push({ path: '-', text: read.text });
+      }
       continue;
     }
+    let paths: string[];
     try {
-      if ((DOCTOR_FORMATS as readonly string[]).includes(file) && !(await exists(file))) {
-        throw new UsageError(`cannot read ${file}: no such file or directory (-f names a file, as with kubectl; the output format is -o ${file})`);
-      }
       const stat = await fs.stat(file);
-      const paths = stat.isDirectory() ? await filesUnder(file) : [file];
-      for (const p of paths) sources.push({ path: p, text: await fs.readFile(p, 'utf8') });
+      paths = stat.isDirectory() ? await filesUnder(file) : [file];
     } catch (error) {
-      if (error instanceof UsageError) throw error;
-      throw describeFsError(file, error);
+      // `-f json` read as kubectl reads it: a file named json, most likely meant as the output format.
+      const hint = (DOCTOR_FORMATS as readonly string[]).includes(file) ? ` (-f names a file, as with kubectl; the output format is -o ${file})` : '';
+      problems.push({ file, message: `${describeFsError(file, error).message}${hint}` });
+      continue;
+    }
+    for (const p of paths) {
+      try {
+        const { size } = await fs.stat(p);
+        if (total + size > maxBytes) {
+          over(p, size);
+          continue;
+        }
+        const text = await fs.readFile(p, 'utf8');
+        total += size;
+        sources.push({ path: p, text });
+      } catch (error) {
+        problems.push({ file: p, message: describeFsError(p, error).message });
+      }
     }
   }
-  return sources;
+  return { sources, problems };
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.stat(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The doctor options the flags describe, checked with the budget's rules; every problem at once. */
-export function doctorOptions(command: Command, problems: string[]): DoctorOptions | undefined {
+/**
+ * The doctor options the flags describe, checked with the budget's rules, and the input bound;
+ * every problem goes to `problems` (all at once), `undefined` when there is one.
+ */
+export function doctorOptions(command: Command, problems: string[]): { options: DoctorOptions; maxInputBytes: number } | undefined {
   const flags = command.opts<DoctorFlags>();
   const { budget, problems: flagProblems } = readBudgetFlags(command);
-  const options: DoctorOptions = { ...(budget as DoctorOptions), ...(flags.namespace !== undefined && { defaultNamespace: flags.namespace }) };
+  const manifest = readManifestFlags(command, getHeapStatistics().heap_size_limit);
+  const options: DoctorOptions = {
+    ...(budget as DoctorOptions),
+    ...(flags.namespace !== undefined && { defaultNamespace: flags.namespace }),
+    ...(manifest.values.lbcClass !== undefined && { lbcClass: manifest.values.lbcClass }),
+    ...(manifest.values.lbcWebhook !== undefined && { lbcWebhook: manifest.values.lbcWebhook }),
+  };
   let violations: readonly Finding[] = [];
   try {
     resolveDoctorOptions(options, budgetFlagLabel);
   } catch (error) {
     if (!(error instanceof DrainBudgetError)) throw error;
-    // The namespace check is not labelled by the budget; name its flag here.
-    violations = error.violations.map((v) => (v.field === 'defaultNamespace' ? { ...v, message: v.message.replace('defaultNamespace', '--namespace') } : v));
+    // The options that are not budget fields are not labelled by the budget; name their flags here.
+    violations = error.violations.map((v) => (OPTION_FLAG[v.field] !== undefined ? { ...v, message: v.message.replace(v.field, OPTION_FLAG[v.field]!) } : v));
   }
-  problems.push(...budgetProblemLines(flagProblems, violations));
-  return problems.length > 0 ? undefined : options;
+  problems.push(...budgetProblemLines(flagProblems, violations), ...manifest.problems);
+  return problems.length > 0 ? undefined : { options, maxInputBytes: manifest.values.maxInputBytes };
 }
 
 /** `grpc-drain doctor`: diagnoses the manifests, prints the report, returns the exit code. */
@@ -124,18 +173,15 @@ export async function runDoctor(positional: readonly string[], command: Command,
   const flags = command.opts<DoctorFlags>();
   const problems = [...unknownFlagProblems(command)];
   const format = outputFormat(flags, problems);
-  const options = doctorOptions(command, problems);
-  if (problems.length > 0 || !options) throw new UsageError(problems.join('\n'));
+  const resolved = doctorOptions(command, problems);
+  if (problems.length > 0 || !resolved) throw new UsageError(problems.join('\n'));
+  const { options, maxInputBytes } = resolved;
   const files = [...positional, ...(flags.filename ?? [])];
-  const sources = await readSources(files, io);
-  let report;
-  try {
-    report = diagnoseManifests(sources, options);
-  } catch (error) {
-    if (error instanceof ManifestParseError) throw new UsageError(error.message);
-    throw error;
-  }
+  const { sources, problems: unread } = await readSources(files, io, maxInputBytes);
+  const report = diagnoseManifests(sources, options, unread);
   if (report.objectCount === 0) {
+    // Nothing could be read: exit 2 with every reason.
+    if (report.problems.length > 0) throw new UsageError(report.problems.map(describeProblem).join('\n'));
     throw new UsageError(`no Kubernetes objects in the input (${sources.map((s) => s.path).join(', ')}): nothing to diagnose`);
   }
   const output =

@@ -1,8 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
-import { addBudgetFlags, DOCTOR_BUDGET_FIELDS, PLAN_BUDGET_FIELDS } from './budget-flags';
+import { addBudgetFlags, addManifestFlags, DOCTOR_BUDGET_FIELDS, PLAN_BUDGET_FIELDS } from './budget-flags';
 import { runDoctor } from './doctor-command';
 import { EXIT, UsageError, type CliIo } from './io';
-import { runPlan } from './plan-command';
 import { stripUnknownFlags } from './unknown-flags';
 import { PROPAGATION_HELP, PROPAGATION_OUTPUTS, runPropagation } from './propagation-command';
 
@@ -21,10 +20,11 @@ function packageVersion(): string | undefined {
 
 const DOCTOR_HELP = `
 Reads Kubernetes manifests (multi-document YAML or JSON, kind: List included; a directory
-means its .yaml/.yml/.json files), pairs every NLB Service of the AWS Load Balancer
-Controller and every TargetGroupBinding with the Deployments/StatefulSets it selects, and
-checks their drain settings with the rules of the drain plan. Each finding names the
-workload, the rule, the symptom it causes and a YAML fragment that fixes it.
+means its .yaml/.yml/.json files), finds every Service that gets an AWS load balancer as
+the AWS Load Balancer Controller decides it (and every TargetGroupBinding), pairs it with the
+Deployments/StatefulSets it selects, and checks their drain settings with the rules of the
+drain plan. Each finding names the workload, the rule, the symptom it causes and a YAML
+fragment that fixes it without shrinking, inventing or replacing what the workload has.
 
 The drain timeout, cleanup, propagation, headroom and registration come from each
 workload's grpc-drain.dev/budget annotation; where it is missing, from the flags (defaults
@@ -34,8 +34,9 @@ workload's grpc-drain.dev/budget annotation; where it is missing, from the flags
 Exit codes:
   0  no error finding (warnings allowed)
   1  at least one error finding
-  2  unusable input: a bad flag, a file that cannot be read, YAML that does not parse,
-     no Kubernetes object at all
+  2  unusable input: a bad flag, or nothing could be read (no file readable, no document
+     parses, no Kubernetes object at all); a file or document that cannot be used among
+     others that can is reported as unusable, and the rest is diagnosed
 
 Examples:
   $ helm template my-release ./chart | grpc-drain doctor -
@@ -82,7 +83,8 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .option('-o, --output <format>', 'output format: text (default), json or sarif')
     .addOption(new Option('--format <format>', 'alias of --output'));
   addBudgetFlags(doctor, DOCTOR_BUDGET_FIELDS, 'doctor')
-    .option('-n, --namespace <name>', 'namespace of objects without one', 'default')
+    .option('-n, --namespace <name>', 'namespace of objects without one', 'default');
+  addManifestFlags(doctor)
     .option('--no-color', 'never color the text output (it is colored only on a terminal without NO_COLOR)')
     .addHelpText('after', DOCTOR_HELP)
     .action(async (files: string[], _flags: unknown, command: Command) => {
@@ -102,6 +104,9 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
     .option('--no-color', 'never color the output (it is colored only on a terminal without NO_COLOR)')
     .addHelpText('after', PLAN_HELP)
     .action((_flags: unknown, command: Command) => {
+      // Loaded when used: the plan command's YAML renderer is not needed to run the doctor.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runPlan } = require('./plan-command') as typeof import('./plan-command');
       setExitCode(runPlan(command, io));
     });
 

@@ -1,74 +1,49 @@
-import { BUDGET_ANNOTATION, LBC_ANNOTATION, type Finding } from '../model';
 import { checkSettings, ruleInfo } from '../rules';
-import { extractSettings, findTargets, type Extraction, type Target } from './extract';
-import { fixFor, PlanCache } from './fix';
+import { extractSettings, type Extraction } from './extract';
+import { attributeChanges, fixFor, PlanCache } from './fix';
+import { fixSafety } from './fix-safety';
 import { Inventory } from './inventory';
-import { parseManifestText, type ManifestObject, type ManifestSource, type SourceLocation } from './manifests';
+import { readManifestText, type InputNote, type InputProblem, type ManifestObject, type ManifestSource } from './manifests';
 import { resolveDoctorOptions, type DoctorOptions } from './options';
-import type { DoctorFinding, DoctorReport, ObjectRef, SourceSummary, WorkloadDiagnosis } from './types';
-
-const HEALTH_CHECK_ANNOTATION: Readonly<Record<string, string>> = {
-  'healthCheck.protocol': LBC_ANNOTATION.healthCheckProtocol,
-  'healthCheck.port': LBC_ANNOTATION.healthCheckPort,
-  'healthCheck.path': LBC_ANNOTATION.healthCheckPath,
-  'healthCheck.intervalSeconds': LBC_ANNOTATION.healthCheckInterval,
-  'healthCheck.timeoutSeconds': LBC_ANNOTATION.healthCheckTimeout,
-  'healthCheck.healthyThreshold': LBC_ANNOTATION.healthCheckHealthyThreshold,
-  'healthCheck.unhealthyThreshold': LBC_ANNOTATION.healthCheckUnhealthyThreshold,
-};
-
-const TARGET_GROUP_FIELDS = ['deregistrationDelaySeconds', 'connectionTermination', 'unhealthyConnectionTermination', 'unhealthyDrainingIntervalSeconds'];
-
-/** The object that holds a finding's setting, and where in the source the setting is. */
-function findingPlace(finding: Finding, target: Target): { readonly object: ObjectRef; readonly location: SourceLocation } {
-  const { workload, container, frontend } = target;
-  const inContainer = ['spec', 'template', 'spec', 'containers', container?.index ?? 0];
-  const workloadRef: ObjectRef = { kind: workload.kind, namespace: workload.namespace, name: workload.name };
-  const onWorkload = (path: readonly (string | number)[]) => ({ object: workloadRef, location: workload.manifest.locate?.(path) ?? workload.manifest.location });
-  const onFrontend = (path: readonly (string | number)[]) =>
-    frontend
-      ? { object: { kind: frontend.ref.kind, namespace: frontend.ref.namespace, name: frontend.ref.name }, location: frontend.entry.manifest.locate?.(path) ?? frontend.entry.manifest.location }
-      : onWorkload([]);
-  const field = finding.field;
-  const frontendIsService = frontend?.ref.kind === 'Service';
-  if (field === 'preStop' || field === 'preStop.seconds') return onWorkload([...inContainer, 'lifecycle', 'preStop']);
-  if (field === 'terminationGracePeriodSeconds') return onWorkload(['spec', 'template', 'spec', 'terminationGracePeriodSeconds']);
-  if (field === 'readinessProbe' || field === 'livenessProbe') return onWorkload([...inContainer, field]);
-  if (field === 'rollout.strategy') return onWorkload(['spec', workload.kind === 'StatefulSet' ? 'updateStrategy' : 'strategy']);
-  if (field === 'rollout.maxUnavailable') return onWorkload(['spec', 'strategy', 'rollingUpdate', 'maxUnavailable']);
-  if (field === 'rollout.minReadySeconds') return onWorkload(['spec', 'minReadySeconds']);
-  if (field.startsWith(`metadata.annotations.${BUDGET_ANNOTATION}`)) return onWorkload(['spec', 'template', 'metadata', 'annotations', BUDGET_ANNOTATION]);
-  if (field.startsWith('healthCheck')) {
-    const key = HEALTH_CHECK_ANNOTATION[field] ?? LBC_ANNOTATION.healthCheckProtocol;
-    return frontendIsService ? onFrontend(['metadata', 'annotations', key]) : onFrontend([]);
-  }
-  if (TARGET_GROUP_FIELDS.includes(field)) return frontendIsService ? onFrontend(['metadata', 'annotations', LBC_ANNOTATION.targetGroupAttributes]) : onFrontend([]);
-  if (field === 'targetType') return frontendIsService ? onFrontend(['metadata', 'annotations', LBC_ANNOTATION.targetType]) : onFrontend(['spec', 'targetType']);
-  return onWorkload([]);
-}
+import { pairTargets, type Target } from './pairing';
+import { findingPlace } from './place';
+import type { DoctorFinding, DoctorReport, SourceSummary, WorkloadDiagnosis } from './types';
 
 function diagnoseTarget(target: Target, extraction: Extraction, plans: PlanCache): WorkloadDiagnosis {
-  const { workload, container, frontend } = target;
-  const findings = [...extraction.budgetFindings, ...checkSettings(extraction.settings)].map((finding): DoctorFinding => {
-    const fix = fixFor(finding, target, extraction, plans);
+  const { workload, serving, frontend } = target;
+  const safety = fixSafety(target, extraction);
+  const workloadRef = { kind: workload.kind, namespace: workload.namespace, name: workload.name };
+  const container = serving.container?.name ?? serving.container?.label;
+  const found = [...extraction.budgetFindings, ...checkSettings(extraction.settings)];
+  const context = { target, extraction, safety, plans, attributeChanges: attributeChanges(found, extraction, safety, plans) };
+  const frontendRef = frontend?.ref;
+  const findings = found.map((finding): DoctorFinding => {
+    const fix = fixFor(finding, context);
     const place = findingPlace(finding, target);
+    // Optional fields are written even when undefined (JSON drops them): one shape for all findings.
     return {
-      ...finding,
+      rule: finding.rule,
+      severity: finding.severity,
+      field: finding.field,
+      message: finding.message,
       symptom: ruleInfo(finding.rule).symptom,
-      workload: { kind: workload.kind, namespace: workload.namespace, name: workload.name },
-      ...(container !== undefined && { container: container.name }),
-      ...(frontend !== undefined && { frontend: frontend.ref }),
+      workload: workloadRef,
+      container,
+      frontend: frontendRef,
       object: place.object,
       location: place.location,
       fix: fix.fix,
-      ...(fix.fixNote !== undefined && { fixNote: fix.fixNote }),
+      fixNote: fix.fixNote,
     };
   });
   return {
-    workload: { kind: workload.kind, namespace: workload.namespace, name: workload.name },
+    workload: workloadRef,
     location: workload.manifest.location,
-    ...(container !== undefined && { container: container.name }),
-    containerReason: target.containerReason,
+    ...(target.protocol !== undefined && { protocol: target.protocol }),
+    ...(frontend !== undefined && { provisioner: frontend.targetGroup.provisioner }),
+    ...(container !== undefined && { container }),
+    containerReason: serving.reason,
+    ...(serving.injected !== undefined && { injected: serving.injected }),
     ...(frontend !== undefined && { frontend: frontend.ref }),
     budget: extraction.budget,
     assumptions: extraction.assumptions,
@@ -79,21 +54,39 @@ function diagnoseTarget(target: Target, extraction: Extraction, plans: PlanCache
   };
 }
 
+function summarize(objects: readonly ManifestObject[]): SourceSummary[] {
+  const counts = new Map<string, number>();
+  // The span's file, when there is one: an object's location is worked out only when shown.
+  for (const object of objects) {
+    const file = object.span?.file ?? object.location.file;
+    counts.set(file, (counts.get(file) ?? 0) + 1);
+  }
+  return [...counts].map(([file, count]) => ({ file, objects: count }));
+}
+
+/** What the reader found about the input itself, passed on to the report. */
+export interface InputReport {
+  readonly sources?: readonly SourceSummary[];
+  readonly problems?: readonly InputProblem[];
+  readonly notes?: readonly InputNote[];
+}
+
 /**
- * Diagnoses Kubernetes objects: pairs each LBC-managed NLB Service and each
- * TargetGroupBinding with the Deployments/StatefulSets it selects, reads their drain
- * settings, runs every rule of DESIGN.md §4 on them and attaches to each finding the
- * symptom it prevents and a fix computed by the drain plan.
+ * Diagnoses Kubernetes objects: finds every Service that gets an AWS load balancer (as the
+ * Load Balancer Controller's front door decides, or the in-tree cloud provider for what it
+ * leaves) and every TargetGroupBinding, pairs them with the Deployments/StatefulSets they
+ * select, reads their drain settings, runs every rule of DESIGN.md §4 on them and attaches to
+ * each finding the symptom it prevents and a fix that is safe to paste.
  *
  * Never throws on the objects, whatever they hold; throws {@link DrainBudgetError} for
  * invalid `options`.
  */
-export function diagnose(objects: readonly ManifestObject[], options: DoctorOptions = {}, sources?: readonly SourceSummary[]): DoctorReport {
+export function diagnose(objects: readonly ManifestObject[], options: DoctorOptions = {}, input: InputReport = {}): DoctorReport {
   const resolved = resolveDoctorOptions(options);
   const inventory = new Inventory(objects, resolved.defaultNamespace);
-  const notes: string[] = [];
   const plans = new PlanCache();
-  const workloads = findTargets(inventory, notes).map((target) => diagnoseTarget(target, extractSettings(target, inventory, resolved), plans));
+  const pairing = pairTargets(inventory, { lbcClass: resolved.lbcClass, lbcWebhook: resolved.lbcWebhook, ...(resolved.lbcVersion !== undefined && { lbcVersion: resolved.lbcVersion }) });
+  const workloads = pairing.targets.map((target) => diagnoseTarget(target, extractSettings(target, inventory, resolved), plans));
   let errorCount = 0;
   let warningCount = 0;
   for (const diagnosis of workloads) {
@@ -102,30 +95,38 @@ export function diagnose(objects: readonly ManifestObject[], options: DoctorOpti
       else warningCount += 1;
     }
   }
+  const notes = [...pairing.notes];
   if (workloads.length === 0 && objects.length > 0) {
-    notes.push('no gRPC workload found: no LoadBalancer Service managed by the AWS Load Balancer Controller (or TargetGroupBinding) selects a Deployment or StatefulSet of the input, and none carries the grpc-drain.dev/budget annotation.');
+    notes.push('no workload behind a load balancer found: no Service that gets an AWS load balancer (or TargetGroupBinding) selects a Deployment or StatefulSet of the input, and none carries the grpc-drain.dev/budget annotation.');
   }
-  const summary = sources ?? summarize(objects);
-  return { sources: summary, objectCount: objects.length, workloads, notes, errorCount, warningCount };
-}
-
-function summarize(objects: readonly ManifestObject[]): SourceSummary[] {
-  const counts = new Map<string, number>();
-  for (const object of objects) counts.set(object.location.file, (counts.get(object.location.file) ?? 0) + 1);
-  return [...counts].map(([file, count]) => ({ file, objects: count }));
+  return {
+    sources: input.sources ?? summarize(objects),
+    objectCount: objects.length,
+    workloads,
+    notes,
+    problems: input.problems ?? [],
+    inputNotes: [...(input.notes ?? []), ...inventory.notes],
+    errorCount,
+    warningCount,
+  };
 }
 
 /**
- * Parses and diagnoses manifest texts (multi-document YAML or JSON, Lists included).
- * Throws {@link ManifestParseError} when a source is not parsable YAML.
+ * Reads and diagnoses manifest texts (multi-document YAML or JSON, Lists included). A
+ * document or file that cannot be read is reported in `problems`; the others are diagnosed.
  */
-export function diagnoseManifests(sources: readonly ManifestSource[], options: DoctorOptions = {}): DoctorReport {
+export function diagnoseManifests(sources: readonly ManifestSource[], options: DoctorOptions = {}, extraProblems: readonly InputProblem[] = []): DoctorReport {
   const objects: ManifestObject[] = [];
   const summaries: SourceSummary[] = [];
+  const problems: InputProblem[] = [...extraProblems];
+  const notes: InputNote[] = [];
   for (const source of sources) {
-    const parsed = parseManifestText(source);
-    summaries.push({ file: source.path, objects: parsed.length });
-    for (const object of parsed) objects.push(object);
+    const read = readManifestText(source);
+    summaries.push({ file: source.path, objects: read.objects.length, ...(read.problems.length > 0 && { unusable: true }) });
+    for (const object of read.objects) objects.push(object);
+    problems.push(...read.problems);
+    notes.push(...read.notes);
   }
-  return diagnose(objects, options, summaries);
+  for (const problem of extraProblems) if (!summaries.some((s) => s.file === problem.file)) summaries.push({ file: problem.file, objects: 0, unusable: true });
+  return diagnose(objects, options, { sources: summaries, problems, notes });
 }

@@ -1,214 +1,46 @@
 import {
   BUDGET_ANNOTATION,
+  CONTRACT_ENV,
+  DEPLOYMENT_PROGRESS_DEADLINE,
+  execDelay,
+  KUBERNETES_DEFAULT_GRACE_SECONDS,
+  preStopDelaySeconds,
   READINESS_GATE_LABEL,
-  type DrainSettings,
   type Finding,
+  type PreStopHook,
   type ProbeSettings,
 } from '../model';
 import { resolveBudget } from '../plan';
-import { at, intOrString, isObject, objectsAt, own, stringAt, stringMapAt, type JsonObject } from './json';
-import { Inventory, type Entry, type WorkloadEntry } from './inventory';
-import { lbcManagement, readServiceNlb, readTargetGroupBindingNlb, type NlbSettings } from './nlb';
+import { readContract, type ContractValues } from './contract';
+import type { Inventory } from './inventory';
+import { isObject, own, type JsonObject } from './json';
+import { perPortAttributesAnnotation } from './lbc/annotations';
+import type { ReadHealthCheck } from './lbc/target-group';
 import type { ResolvedDoctorOptions } from './options';
-import {
-  chooseContainer,
-  chooseContainerWithoutService,
-  readGrace,
-  checkPreStopContract,
-  readPreStop,
-  readProbe,
-  readRollout,
-  resolvePort,
-  type ContainerRef,
-  type ReadLog,
-} from './pod';
-import type { FrontendRef, SourcedValue, UnknownSetting, WorkloadBudget } from './types';
-
-/** A frontend (LBC Service or TargetGroupBinding) as paired with one workload. */
-export interface FrontendTarget {
-  readonly ref: FrontendRef;
-  readonly entry: Entry;
-  readonly nlb: NlbSettings;
-  /** The pod port traffic lands on, as a number, when it resolves. */
-  readonly trafficPort?: number;
-}
-
-/** One gRPC workload to diagnose: the workload, its gRPC container, the NLB frontend. */
-export interface Target {
-  readonly workload: WorkloadEntry;
-  readonly container?: ContainerRef;
-  readonly containerReason: string;
-  readonly frontend?: FrontendTarget;
-  /** Notes and unknowns from reading the frontend. */
-  readonly log: ReadLog;
-}
-
-function newLog(): ReadLog {
-  return { notes: [], unknown: [] };
-}
-
-const GRPC_HINT = /grpc|h2c|http2/i;
-
-/**
- * Of a Service's ports that reach the same container, the gRPC one: a port whose name or
- * `appProtocol` says gRPC/HTTP2 (`grpc`, `kubernetes.io/h2c`), else the first.
- */
-function preferGrpcPort(ports: readonly JsonObject[]): JsonObject {
-  return ports.find((p) => GRPC_HINT.test(stringAt(p, 'name') ?? '') || GRPC_HINT.test(stringAt(p, 'appProtocol') ?? '')) ?? ports[0]!;
-}
-
-function portTargets(workload: WorkloadEntry, ports: readonly JsonObject[], make: (port: JsonObject, targetPort: number | string | undefined) => FrontendRef, entry: Entry, nlb: NlbSettings, log: ReadLog, notes: string[]): Target[] {
-  // Group the ports by the container they reach; one diagnosis per container.
-  const byContainer = new Map<number, { container: ContainerRef; reason: string; ports: JsonObject[] }>();
-  for (const port of ports) {
-    const targetPort = intOrString(own(port, 'targetPort')) ?? intOrString(own(port, 'port'));
-    const choice = chooseContainer(workload.containers, targetPort);
-    if (!choice.container) {
-      notes.push(`${String(entry.object['kind'])} ${entry.namespace}/${entry.name} → ${workload.kind} ${workload.namespace}/${workload.name}: ${choice.reason}.`);
-      continue;
-    }
-    const group = byContainer.get(choice.container.index);
-    if (group) group.ports.push(port);
-    else byContainer.set(choice.container.index, { container: choice.container, reason: choice.reason, ports: [port] });
-  }
-  return [...byContainer.values()].map(({ container, reason, ports: reaching }) => {
-    const port = preferGrpcPort(reaching);
-    const targetPort = intOrString(own(port, 'targetPort')) ?? intOrString(own(port, 'port'));
-    const trafficPort = resolvePort(targetPort, container.container);
-    const why = reaching.length > 1 ? `${reason}; of its ${reaching.length} Service ports, '${stringAt(port, 'name') ?? own(port, 'port')}' is taken as the gRPC one` : reason;
-    return {
-      workload,
-      container,
-      containerReason: why,
-      frontend: { ref: make(port, targetPort), entry, nlb, ...(trafficPort !== undefined && { trafficPort }) },
-      log,
-    };
-  });
-}
-
-/**
- * Pairs every LBC-managed LoadBalancer Service and every TargetGroupBinding with the
- * Deployments and StatefulSets its selector picks (same namespace), and adds the workloads
- * that carry the budget annotation but no frontend of the input picks.
- */
-export function findTargets(inventory: Inventory, notes: string[]): Target[] {
-  const targets: Target[] = [];
-  const describe = (entry: Entry) => `${String(entry.object['kind'])} ${entry.namespace}/${entry.name}`;
-
-  for (const service of inventory.serviceList) {
-    const management = lbcManagement(service.object);
-    if (!management.managed) {
-      if (management.note) notes.push(`${describe(service)} ${management.note}.`);
-      continue;
-    }
-    const selector = stringMapAt(service.object, 'spec', 'selector');
-    if (Object.keys(selector).length === 0) {
-      notes.push(`${describe(service)} has no selector: its endpoints are managed by hand, so the doctor cannot tell which pods it sends to.`);
-      continue;
-    }
-    const workloads = inventory.selectWorkloads(service.namespace, selector);
-    if (workloads.length === 0) {
-      notes.push(`${describe(service)} selects no Deployment or StatefulSet of the input (selector ${JSON.stringify(selector)}).`);
-      continue;
-    }
-    const log = newLog();
-    const nlb = readServiceNlb(service.object, log);
-    const ports = Inventory.servicePorts(service);
-    for (const workload of workloads) {
-      targets.push(
-        ...portTargets(
-          workload,
-          ports,
-          (port, targetPort) => ({
-            kind: 'Service',
-            namespace: service.namespace,
-            name: service.name,
-            ...(intOrString(own(port, 'port')) !== undefined && { port: intOrString(own(port, 'port'))! }),
-            ...(targetPort !== undefined && { targetPort }),
-          }),
-          service,
-          nlb,
-          log,
-          notes,
-        ),
-      );
-    }
-  }
-
-  for (const binding of inventory.bindings) {
-    const serviceName = stringAt(binding.object, 'spec', 'serviceRef', 'name');
-    const servicePort = intOrString(at(binding.object, 'spec', 'serviceRef', 'port'));
-    const service = serviceName !== undefined ? inventory.services.get(`${binding.namespace}/${serviceName}`) : undefined;
-    if (!service) {
-      notes.push(`${describe(binding)} refers to Service ${binding.namespace}/${serviceName ?? '(none)'}, which is not in the input.`);
-      continue;
-    }
-    const port = objectsAt(service.object, 'spec', 'ports').find((p) => (typeof servicePort === 'number' ? own(p, 'port') === servicePort : stringAt(p, 'name') === servicePort));
-    if (!port) {
-      notes.push(`${describe(binding)} refers to port ${String(servicePort)} of ${describe(service)}, which has no such port.`);
-      continue;
-    }
-    const selector = stringMapAt(service.object, 'spec', 'selector');
-    const workloads = inventory.selectWorkloads(service.namespace, selector);
-    if (workloads.length === 0) {
-      notes.push(`${describe(binding)} → ${describe(service)} selects no Deployment or StatefulSet of the input.`);
-      continue;
-    }
-    const log = newLog();
-    const nlb = readTargetGroupBindingNlb(binding.object, log);
-    for (const workload of workloads) {
-      targets.push(
-        ...portTargets(
-          workload,
-          [port],
-          (p, targetPort) => ({
-            kind: 'TargetGroupBinding',
-            namespace: binding.namespace,
-            name: binding.name,
-            service: service.name,
-            ...(intOrString(own(p, 'port')) !== undefined && { port: intOrString(own(p, 'port'))! }),
-            ...(targetPort !== undefined && { targetPort }),
-          }),
-          binding,
-          nlb,
-          log,
-          notes,
-        ),
-      );
-    }
-  }
-
-  const covered = new Set(targets.map((t) => t.workload));
-  for (const workload of inventory.workloads) {
-    if (covered.has(workload) || workload.podAnnotations[BUDGET_ANNOTATION] === undefined) continue;
-    const choice = chooseContainerWithoutService(workload.containers);
-    if (!choice.container) {
-      notes.push(`${workload.kind} ${workload.namespace}/${workload.name}: ${choice.reason}.`);
-      continue;
-    }
-    targets.push({ workload, container: choice.container, containerReason: choice.reason, log: newLog() });
-  }
-  return targets;
-}
+import { resolvePort, type Target } from './pairing';
+import type { DoctorSettings } from './settings';
+import type { SourcedValue, UnknownSetting, WorkloadBudget } from './types';
+import { isInvalid, type ContainerView, type Field, type ProbeView, type WorkloadView } from './views/types';
 
 /** What {@link extractSettings} found for one target. */
 export interface Extraction {
-  readonly settings: DrainSettings;
+  readonly settings: DoctorSettings;
   readonly budget: WorkloadBudget;
   /** `budget-valid` findings about the budget annotation. */
   readonly budgetFindings: readonly Finding[];
   readonly assumptions: readonly string[];
   readonly unknown: readonly UnknownSetting[];
   readonly notes: readonly string[];
+  /** The contract variables of the serving container's env. */
+  readonly contract: ContractValues;
+  /** What an exec preStop hook runs after its sleep (the sleep alone is counted). */
+  readonly preStopAlsoRuns?: string;
 }
 
-type BudgetKey = 'propagationSeconds' | 'drainTimeoutSeconds' | 'cleanupSeconds' | 'headroomSeconds';
+type BudgetKey = 'propagationSeconds' | 'drainTimeoutSeconds' | 'cleanupSeconds' | 'headroomSeconds' | 'registrationSeconds';
 
-/** Reads the budget annotation (validated by the budget's own rules) and fills the rest from the options. */
-function readBudget(
-  workload: WorkloadEntry,
-  options: ResolvedDoctorOptions,
-): { budget: WorkloadBudget; findings: Finding[]; registrationSeconds: number; lbcVersion?: string } {
+/** Reads the budget annotation (validated by the budget's own rules), then the env contract, then the options. */
+function readBudget(workload: WorkloadView, contract: ContractValues, options: ResolvedDoctorOptions): { budget: WorkloadBudget; findings: Finding[] } {
   const raw = workload.podAnnotations[BUDGET_ANNOTATION];
   const findings: Finding[] = [];
   let annotated: JsonObject = {};
@@ -230,26 +62,30 @@ function readBudget(
       for (const violation of result.violations) findings.push({ ...violation, field: `${field}.${violation.field}` });
     }
   }
+  const fromContract: Partial<Record<BudgetKey, number>> = {
+    ...(contract.drainTimeoutSeconds !== undefined && { drainTimeoutSeconds: contract.drainTimeoutSeconds }),
+    ...(contract.cleanupSeconds !== undefined && { cleanupSeconds: contract.cleanupSeconds }),
+  };
   const number = (key: BudgetKey): SourcedValue<number> => {
     const value = checked?.[key];
     if (own(annotated, key) !== undefined && value !== undefined) return { value, source: 'annotation' };
+    if (fromContract[key] !== undefined) return { value: fromContract[key], source: 'env' };
     const option = options[key];
     return { value: option.value, source: option.given ? 'option' : 'default' };
   };
   const version = checked?.kubernetesVersion;
   const cap = checked?.maxTerminationGracePeriodSeconds;
-  // Registration and the LBC version: the annotation's (written when not the defaults), else the options.
-  const registration = checked?.registrationSeconds;
-  const lbcVersion = own(annotated, 'lbcVersion') !== undefined && checked?.lbcVersion !== undefined ? checked.lbcVersion : options.lbcVersion;
+  // The plan writes registrationSeconds and lbcVersion into the annotation only when they are
+  // not the defaults (BudgetAnnotation): absent there, the option (or its default) holds.
+  const lbc = checked?.lbcVersion;
   return {
     findings,
-    registrationSeconds: own(annotated, 'registrationSeconds') !== undefined && registration !== undefined ? registration : options.registrationSeconds.value,
-    ...(lbcVersion !== undefined && { lbcVersion }),
     budget: {
       propagationSeconds: number('propagationSeconds'),
       drainTimeoutSeconds: number('drainTimeoutSeconds'),
       cleanupSeconds: number('cleanupSeconds'),
       headroomSeconds: number('headroomSeconds'),
+      registrationSeconds: number('registrationSeconds'),
       kubernetesVersion:
         own(annotated, 'kubernetesVersion') !== undefined && version !== undefined
           ? { value: version, source: 'annotation' }
@@ -262,6 +98,12 @@ function readBudget(
           : options.maxTerminationGracePeriodSeconds !== undefined
             ? { value: options.maxTerminationGracePeriodSeconds, source: 'option' }
             : { source: 'unknown' },
+      lbcVersion:
+        own(annotated, 'lbcVersion') !== undefined && lbc !== undefined
+          ? { value: lbc, source: 'annotation' }
+          : options.lbcVersion !== undefined
+            ? { value: options.lbcVersion, source: 'option' }
+            : { source: 'unknown' },
     },
   };
 }
@@ -272,17 +114,21 @@ const TARGET_HEALTH_CONDITION = 'target-health.elbv2.k8s.aws/';
 /**
  * Whether new pods wait for their NLB target to be healthy: a `target-health.elbv2.k8s.aws/`
  * readiness gate in the pod spec, else the namespace label the LBC's webhook looks for, else
- * the option; the gate only exists for ip targets.
+ * the option; the gate only exists for ip targets of the LBC.
  * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/deploy/pod_readiness_gate/
  */
 function readReadinessGate(target: Target, inventory: Inventory, options: ResolvedDoctorOptions, assumptions: string[], unknown: UnknownSetting[]): boolean | undefined {
   const { workload } = target;
-  const gates = objectsAt(workload.podSpec, 'readinessGates');
-  const targetType = target.frontend?.nlb.targetType;
-  if (targetType === 'instance') return false;
-  if (gates.some((gate) => (stringAt(gate, 'conditionType') ?? '').startsWith(TARGET_HEALTH_CONDITION))) return true;
-  const labels = inventory.namespaceLabels.get(workload.namespace);
-  if (labels) return labels[READINESS_GATE_LABEL] === 'enabled';
+  const tg = target.frontend?.targetGroup;
+  if (tg?.targetType === 'instance' || (tg && tg.provisioner !== 'lbc' && tg.provisioner !== 'target-group-binding')) return false;
+  if (workload.readinessGates.some((gate) => gate.startsWith(TARGET_HEALTH_CONDITION))) return true;
+  const namespace = inventory.namespaces.get(workload.namespace);
+  if (namespace) {
+    const on = namespace.labels[READINESS_GATE_LABEL] === 'enabled';
+    // LBC ≥ 2.11 registers the pod webhook with failurePolicy Ignore (helm values podMutatorWebhookConfig).
+    if (on) assumptions.push(`readiness gate on: the Namespace ${workload.namespace} carries ${READINESS_GATE_LABEL}=enabled (the gate is injected when a pod is created, if its Service already exists; the webhook ignores its own failures since LBC 2.11)`);
+    return on;
+  }
   if (options.readinessGate !== undefined) {
     assumptions.push(`readiness gate ${options.readinessGate ? 'on' : 'off'} (option): the Namespace ${workload.namespace} is not in the input`);
     return options.readinessGate;
@@ -291,58 +137,191 @@ function readReadinessGate(target: Target, inventory: Inventory, options: Resolv
   return undefined;
 }
 
+function known<T>(value: Field<T>): T | undefined {
+  return isInvalid(value) ? undefined : value;
+}
+
+/** `lifecycle.preStop` as the rules see it; `undefined` when it is present but unusable. */
+function readPreStop(container: ContainerView, notes: string[], unknown: UnknownSetting[], assumptions: string[], alsoRuns: (what: string) => void): PreStopHook | undefined {
+  const preStop = container.preStop;
+  switch (preStop.kind) {
+    case 'none':
+      return { kind: 'none' };
+    case 'sleep': {
+      const seconds = preStop.seconds;
+      if (typeof seconds === 'number') return { kind: 'sleep', seconds };
+      notes.push(`lifecycle.preStop.sleep.seconds is ${seconds === undefined ? 'missing' : seconds.shown}: the API server rejects the pod.`);
+      unknown.push({ field: 'preStop.seconds', reason: 'lifecycle.preStop.sleep.seconds is not a whole number' });
+      return undefined;
+    }
+    case 'exec': {
+      const delay = execDelay(preStop.command);
+      const shown = JSON.stringify(preStop.command);
+      if (delay.kind === 'sleep') {
+        if (delay.then !== undefined) {
+          assumptions.push(`the exec preStop hook sleeps ${delay.seconds}s, then ${delay.then}: only the sleep is counted as delay`);
+          alsoRuns(delay.then);
+        }
+        return { kind: 'exec', command: preStop.command, seconds: delay.seconds };
+      }
+      if (delay.kind === 'none') {
+        assumptions.push(`the exec preStop hook ${shown} runs no sleep: it delays SIGTERM by nothing`);
+        return { kind: 'exec', command: preStop.command, seconds: 0 };
+      }
+      unknown.push({ field: 'preStop.seconds', reason: `the exec preStop hook ${shown} is provided by the application (${delay.reason}): how long it holds SIGTERM back, and whether the server keeps accepting connections meanwhile, cannot be read; check that it waits at least the propagation before the server stops listening` });
+      return { kind: 'exec', command: preStop.command };
+    }
+    case 'httpGet':
+      unknown.push({ field: 'preStop.seconds', reason: 'the preStop hook is an httpGet: how long it delays SIGTERM depends on the endpoint' });
+      return { kind: 'httpGet', ...(preStop.path !== undefined && { path: preStop.path }), ...(preStop.port !== undefined && { port: preStop.port }) };
+    case 'tcpSocket':
+      // LifecycleHandler.tcpSocket is accepted for backward compatibility but never run.
+      notes.push('lifecycle.preStop.tcpSocket is accepted by the API but not run by the kubelet: it delays nothing.');
+      return { kind: 'none' };
+    case 'invalid':
+      unknown.push({ field: 'preStop', reason: preStop.reason });
+      return undefined;
+  }
+}
+
+/** A probe with its port resolved against the container; `undefined` (unknown) when unusable. */
+function readProbe(container: ContainerView, which: 'readinessProbe' | 'livenessProbe', notes: string[], unknown: UnknownSetting[]): ProbeSettings | undefined {
+  const probe: ProbeView = container[which];
+  if (probe.kind === 'none') return { kind: 'none' };
+  if (probe.kind === 'invalid') {
+    unknown.push({ field: which, reason: probe.reason });
+    return undefined;
+  }
+  const timing = {
+    ...(known(probe.periodSeconds) !== undefined && { periodSeconds: known(probe.periodSeconds)! }),
+    ...(known(probe.timeoutSeconds) !== undefined && { timeoutSeconds: known(probe.timeoutSeconds)! }),
+    ...(known(probe.failureThreshold) !== undefined && { failureThreshold: known(probe.failureThreshold)! }),
+  };
+  if (probe.kind === 'exec') return { kind: 'exec', ...timing };
+  const resolved = resolvePort(probe.port, container);
+  if (probe.port !== undefined && resolved === undefined) {
+    notes.push(`${which} uses port '${probe.port}', which the container does not declare: the kubelet cannot run the probe.`);
+    unknown.push({ field: `${which}.port`, reason: `named port '${probe.port}' is not declared by the container` });
+  }
+  const port = resolved !== undefined ? { port: resolved } : {};
+  if (probe.kind === 'httpGet') return { kind: 'httpGet', ...port, path: probe.path, ...timing };
+  return { kind: probe.kind, ...port, ...timing };
+}
+
+/** `terminationGracePeriodSeconds`, 30 when unset; `undefined` when unusable. */
+function readGrace(workload: WorkloadView, unknown: UnknownSetting[]): number | undefined {
+  const grace = workload.terminationGracePeriodSeconds;
+  if (grace === undefined) return KUBERNETES_DEFAULT_GRACE_SECONDS;
+  if (typeof grace === 'number') return grace;
+  unknown.push({ field: 'terminationGracePeriodSeconds', reason: 'not a whole number' });
+  return undefined;
+}
+
+/**
+ * Rollout settings with the API defaults (apps/v1). Deployment: RollingUpdate, maxUnavailable
+ * and maxSurge 25 %, minReadySeconds 0, replicas 1, progressDeadlineSeconds 600. StatefulSet: pods are replaced in place,
+ * one at a time (`maxUnavailable` is left unknown, as it cannot be 0 there). An autoscaler of
+ * the input owns the replica count: it is then unknown.
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#strategy
+ */
+function readRollout(workload: WorkloadView, inventory: Inventory, notes: string[], assumptions: string[]): NonNullable<DoctorSettings['rollout']> {
+  const minReady = workload.minReadySeconds;
+  const minReadySeconds = minReady === undefined ? 0 : typeof minReady === 'number' ? minReady : undefined;
+  const autoscaler = inventory.autoscalerFor(workload);
+  const replicasField = workload.replicas;
+  const replicas = autoscaler ? undefined : replicasField === undefined ? 1 : typeof replicasField === 'number' ? replicasField : undefined;
+  if (autoscaler) assumptions.push(`${autoscaler.kind} ${autoscaler.namespace}/${autoscaler.name} sets the replica count: percentages of the rollout cannot be resolved`);
+  const scale = { ...(replicas !== undefined && { replicas }), ...(autoscaler !== undefined && { autoscaled: true }) };
+  const deadline = workload.progressDeadlineSeconds;
+  const progressDeadlineSeconds = workload.kind !== 'Deployment' ? undefined : deadline === undefined ? DEPLOYMENT_PROGRESS_DEADLINE.value : typeof deadline === 'number' ? deadline : undefined;
+  const withMinReady = { ...(minReadySeconds !== undefined && { minReadySeconds }), ...(progressDeadlineSeconds !== undefined && { progressDeadlineSeconds }) };
+  if (workload.kind === 'StatefulSet') {
+    const type = workload.strategyType ?? 'RollingUpdate';
+    const strategy = type === 'OnDelete' ? 'OnDelete' : type === 'RollingUpdate' ? 'RollingUpdate' : undefined;
+    return { ...(strategy !== undefined && { strategy }), ...withMinReady, ...scale };
+  }
+  const type = workload.strategyType ?? 'RollingUpdate';
+  if (type === 'Recreate') return { strategy: 'Recreate', ...withMinReady, ...scale };
+  if (type !== 'RollingUpdate') {
+    notes.push(`strategy.type is ${JSON.stringify(type)}: only RollingUpdate and Recreate exist.`);
+    return { ...withMinReady, ...scale };
+  }
+  return { strategy: 'RollingUpdate', maxUnavailable: workload.maxUnavailable ?? '25%', maxSurge: workload.maxSurge ?? '25%', ...withMinReady, ...scale };
+}
+
 /**
  * `traffic-port` is the port traffic goes to: for ip targets the pod's port. It is replaced
  * by that number only when it is the readiness probe's port, so that a health check on the
  * right port is not reported, and a wrong one keeps the clearer `traffic-port` wording.
  */
-function resolveTrafficPort(nlb: NlbSettings, trafficPort: number | undefined, readiness: ProbeSettings | undefined): NlbSettings['healthCheck'] {
-  const hc = nlb.healthCheck;
-  if (!hc || hc.port !== 'traffic-port' || nlb.targetType !== 'ip' || trafficPort === undefined) return hc;
+function resolveTrafficPort(hc: ReadHealthCheck | undefined, targetType: string | undefined, trafficPort: number | undefined, readiness: ProbeSettings | undefined): ReadHealthCheck | undefined {
+  if (!hc || hc.port !== 'traffic-port' || targetType !== 'ip' || trafficPort === undefined) return hc;
   return readiness?.port === trafficPort ? { ...hc, port: trafficPort } : hc;
 }
 
-/** Reads the settings of one target into `DrainSettings`, saying what it assumed and what it could not know. */
+/** Reads the settings of one target into {@link DoctorSettings}, saying what it assumed and what it could not know. */
 export function extractSettings(target: Target, inventory: Inventory, options: ResolvedDoctorOptions): Extraction {
-  const { workload, container, frontend } = target;
-  const log: ReadLog = { notes: [...target.log.notes], unknown: [...target.log.unknown] };
-  const assumptions: string[] = [];
-  const { budget, findings, registrationSeconds, lbcVersion } = readBudget(workload, options);
+  const { workload, serving, frontend } = target;
+  const container = serving.container;
+  const tg = frontend?.targetGroup;
+  const notes: string[] = [...workload.notes, ...(frontend?.service.notes ?? []), ...(tg?.notes ?? [])];
+  const unknown: UnknownSetting[] = [...(tg?.unknown ?? [])];
+  const assumptions: string[] = [...(frontend?.door?.assumptions ?? []), ...(tg?.assumptions ?? [])];
+  const contract = readContract(container);
+  for (const problem of contract.problems) notes.push(problem);
+  const { budget, findings } = readBudget(workload, contract, options);
 
   if (budget.kubernetesVersion.source === 'unknown') {
-    log.unknown.push({ field: 'kubernetesVersion', reason: 'not given (annotation or --kubernetes-version): whether the native preStop sleep exists is not checked' });
+    unknown.push({ field: 'kubernetesVersion', reason: 'not given (annotation or --kubernetes-version): whether the native preStop sleep exists is not checked' });
+  }
+  for (const sidecar of target.sidecars) assumptions.push(sidecar.note);
+  if (serving.injected !== undefined) {
+    for (const field of ['preStop', 'readinessProbe', 'livenessProbe']) unknown.push({ field, reason: 'the serving container is injected at admission (see above)' });
   }
 
-  const preStop = container ? readPreStop(container.container, log) : undefined;
-  if (container) checkPreStopContract(container.container, preStop, log);
-  const readinessProbe = container ? readProbe(container.container, 'readinessProbe', log) : undefined;
-  const livenessProbe = container ? readProbe(container.container, 'livenessProbe', log) : undefined;
-  const terminationGracePeriodSeconds = readGrace(workload.podSpec, log);
-  const rollout = readRollout(workload.kind, workload.spec, log);
-  if (workload.kind === 'StatefulSet') {
-    assumptions.push('StatefulSet pods are replaced in place, one at a time: maxUnavailable 0 does not apply');
+  let preStopAlsoRuns: string | undefined;
+  const preStop = container && !serving.injected ? readPreStop(container, notes, unknown, assumptions, (what) => (preStopAlsoRuns = what)) : undefined;
+  const readinessProbe = container && !serving.injected ? readProbe(container, 'readinessProbe', notes, unknown) : undefined;
+  const livenessProbe = container && !serving.injected ? readProbe(container, 'livenessProbe', notes, unknown) : undefined;
+  const slept = preStopDelaySeconds(preStop);
+  if (contract.preStopSeconds !== undefined && slept !== undefined && slept !== contract.preStopSeconds) {
+    // The runtime dates the pod's deletion as SIGTERM − GRPC_DRAIN_PRESTOP_SECONDS (DESIGN.md §7).
+    const seconds = contract.preStopSeconds;
+    const text = contract.texts[CONTRACT_ENV.preStop];
+    notes.push(
+      `env ${CONTRACT_ENV.preStop}=${JSON.stringify(text)} but the preStop hook sleeps ${slept}s: the runtime dates the deletion ${seconds}s before SIGTERM, so its propagation reports are off by ${Math.abs(seconds - slept)}s; set ${CONTRACT_ENV.preStop} to "${slept}".`,
+    );
   }
+  const terminationGracePeriodSeconds = readGrace(workload, unknown);
+  const rollout = readRollout(workload, inventory, notes, assumptions);
+  if (workload.kind === 'StatefulSet') assumptions.push('StatefulSet pods are replaced in place, one at a time: maxUnavailable 0 does not apply');
   const podDisruptionBudget = inventory.pdbsFor(workload).length > 0;
   if (!podDisruptionBudget) assumptions.push('no PodDisruptionBudget of the input selects the pods (one applied separately is not seen)');
 
-  const nlb = frontend?.nlb;
   if (!frontend) {
-    log.unknown.push({ field: 'healthCheck', reason: 'no LBC Service or TargetGroupBinding of the input selects the workload (diagnosed because it carries the budget annotation)' });
-  } else if (nlb?.targetTypeAssumption) {
-    assumptions.push(nlb.targetTypeAssumption);
+    unknown.push({ field: 'healthCheck', reason: 'no load-balancer Service or TargetGroupBinding of the input selects the workload (diagnosed because it carries the budget annotation)' });
+  } else if (frontend.otherPorts.length > 0) {
+    assumptions.push(`Service ports ${frontend.otherPorts.map((p) => p.name ?? p.port).join(', ')} reach the same container with the same target-group settings as port ${frontend.port?.name ?? frontend.port?.port}: diagnosed once`);
+    for (const other of frontend.otherPorts) {
+      // A per-port annotation the controller is too old to read (its own target group would be diagnosed apart).
+      const annotation = other.port !== undefined ? perPortAttributesAnnotation(other.port) : undefined;
+      if (annotation !== undefined && frontend.service.annotations[annotation] !== undefined) {
+        notes.push(`${annotation} is ignored by Load Balancer Controller ${options.lbcVersion} (per-port attributes since 2.14.0): the Service-wide attributes apply to port ${other.port} too.`);
+      }
+    }
   }
-  const readinessGate = readReadinessGate(target, inventory, options, assumptions, log.unknown);
-  const healthCheck = nlb ? resolveTrafficPort(nlb, frontend?.trafficPort, readinessProbe) : undefined;
+  const readinessGate = readReadinessGate(target, inventory, options, assumptions, unknown);
+  const healthCheck = resolveTrafficPort(tg?.healthCheck, tg?.targetType, frontend?.trafficPort, readinessProbe);
 
-  const settings: DrainSettings = {
+  const settings: DoctorSettings = {
     propagationSeconds: budget.propagationSeconds.value,
     drainTimeoutSeconds: budget.drainTimeoutSeconds.value,
     cleanupSeconds: budget.cleanupSeconds.value,
     headroomSeconds: budget.headroomSeconds.value,
+    ...(budget.registrationSeconds.value !== undefined && { registrationSeconds: budget.registrationSeconds.value }),
     ...(budget.kubernetesVersion.value !== undefined && { kubernetesVersion: budget.kubernetesVersion.value }),
     ...(budget.maxTerminationGracePeriodSeconds.value !== undefined && { maxTerminationGracePeriodSeconds: budget.maxTerminationGracePeriodSeconds.value }),
-    registrationSeconds,
-    ...(lbcVersion !== undefined && { lbcVersion }),
+    ...(budget.lbcVersion.value !== undefined && { lbcVersion: budget.lbcVersion.value }),
     ...(preStop !== undefined && { preStop }),
     ...(terminationGracePeriodSeconds !== undefined && { terminationGracePeriodSeconds }),
     ...(readinessProbe !== undefined && { readinessProbe }),
@@ -351,12 +330,17 @@ export function extractSettings(target: Target, inventory: Inventory, options: R
     ...(readinessGate !== undefined && { readinessGate }),
     podDisruptionBudget,
     ...(healthCheck !== undefined && { healthCheck }),
-    ...(nlb?.targetType !== undefined && { targetType: nlb.targetType }),
-    ...(nlb?.deregistrationDelaySeconds !== undefined && { deregistrationDelaySeconds: nlb.deregistrationDelaySeconds }),
-    ...(nlb?.deregistrationDelaySource !== undefined && { deregistrationDelaySource: nlb.deregistrationDelaySource }),
-    ...(nlb?.connectionTermination !== undefined && { connectionTermination: nlb.connectionTermination }),
-    ...(nlb?.unhealthyConnectionTermination !== undefined && { unhealthyConnectionTermination: nlb.unhealthyConnectionTermination }),
-    ...(nlb?.unhealthyDrainingIntervalSeconds !== undefined && { unhealthyDrainingIntervalSeconds: nlb.unhealthyDrainingIntervalSeconds }),
+    ...(tg?.targetType !== undefined && { targetType: tg.targetType }),
+    ...(frontend?.door?.loadBalancerType !== undefined && { loadBalancerType: frontend.door.loadBalancerType }),
+    ...(tg?.externalTrafficPolicy !== undefined && { externalTrafficPolicy: tg.externalTrafficPolicy }),
+    ...(tg?.deregistrationDelaySeconds !== undefined && { deregistrationDelaySeconds: tg.deregistrationDelaySeconds }),
+    ...(tg?.deregistrationDelaySource !== undefined && { deregistrationDelaySource: tg.deregistrationDelaySource }),
+    ...(tg?.connectionTermination !== undefined && { connectionTermination: tg.connectionTermination }),
+    ...(tg?.unhealthyConnectionTermination !== undefined && { unhealthyConnectionTermination: tg.unhealthyConnectionTermination }),
+    ...(tg?.unhealthyDrainingIntervalSeconds !== undefined && { unhealthyDrainingIntervalSeconds: tg.unhealthyDrainingIntervalSeconds }),
+    // A per-port annotation on this port, or on another port of the same group that the
+    // controller is too old to read (lbc-supports says so).
+    ...((tg?.perPortAttributes === true || (frontend?.otherPorts ?? []).some((p) => p.port !== undefined && frontend!.service.annotations[perPortAttributesAnnotation(p.port)] !== undefined)) && { perPortTargetGroupAttributes: true }),
   };
-  return { settings, budget, budgetFindings: findings, assumptions, unknown: log.unknown, notes: log.notes };
+  return { settings, budget, budgetFindings: findings, assumptions, unknown, notes, contract, ...(preStopAlsoRuns !== undefined && { preStopAlsoRuns }) };
 }

@@ -1,66 +1,77 @@
-import { stringify } from 'yaml';
+import { fragmentYaml } from './fragment-yaml';
 import {
   LBC_ANNOTATION,
   NLB_HEALTH_CHECK,
+  TARGET_GROUP_ATTRIBUTE,
   type DrainBudget,
   type Finding,
   type HealthCheckSettings,
-  type RuleId,
 } from '../model';
-import { DrainBudgetError, formatTargetGroupAttributes, planDrain, type DrainPlan } from '../plan';
+import { DrainBudgetError, planDrain, type DrainPlan } from '../plan';
+import { fixDelaySeconds } from '../rules/rule';
 import { renderPodDisruptionBudget, renderPreStop, renderProbe } from '../render';
-import { stringMapAt } from './json';
-import type { Extraction, Target } from './extract';
+import type { Extraction } from './extract';
+import { neverShrink, type FixSafety } from './fix-safety';
+import type { Target } from './pairing';
 import type { FixFragment, ObjectRef } from './types';
 
 /**
  * Fixes as YAML fragments. Every number comes from the drain plan (`planDrain`) of the
  * workload's budget, the same arithmetic the cdk8s and Pulumi front ends use: the doctor
- * never computes a fix of its own.
+ * never computes a number of its own. What the plan is asked for follows the fix-safety
+ * decisions ({@link FixSafety}): the workload's own endpoints, its sleep and grace period
+ * when they are longer than the plan's, and explicit placeholders where nothing fits.
  */
 
-/** `yaml` options for fragments: block style, no line folding (the attribute string is long). */
-const YAML_OPTIONS = { lineWidth: 0 } as const;
+/** Placeholders a fix writes where the workload serves nothing that fits: the API server rejects them until they are replaced. */
+export const PLACEHOLDER = {
+  readinessPort: '<READINESS_PORT>',
+  readinessPath: '<READINESS_PATH>',
+  livenessPath: '<LIVENESS_PATH>',
+} as const;
 
-function toYaml(value: unknown): string {
-  return stringify(value, YAML_OPTIONS);
+function toYaml(value: object): string {
+  return fragmentYaml(value as Readonly<Record<string, unknown>>);
 }
-
-const HTTP_PATH = /^\/\S*$/;
 
 function inRange(value: number | undefined, range: { readonly min: number; readonly max: number }): value is number {
   return value !== undefined && Number.isInteger(value) && value >= range.min && value <= range.max;
 }
 
+/** How a fix's plan takes the workload's current preStop sleep. */
+export type SleepMode =
+  /** The plan's sleep is the workload's own (the fix does not touch the sleep). */
+  | 'keep'
+  /** The plan's sleep is the propagation, or the workload's own when longer (never shrink). */
+  | 'raise'
+  /** The budget's propagation as it is (the rules that compare with it). */
+  | 'budget';
+
 /**
- * The budget of a workload as the plan takes it: the budget values, the cluster facts
- * known, the health port and paths the workload already uses (when they are usable), and
- * the health-check numbers the user set explicitly (when AWS accepts them).
+ * The budget a fix's plan takes: the workload's budget values and cluster facts, its own
+ * readiness endpoint and paths, and the health-check numbers in effect when AWS accepts them.
  */
-export function fixBudget(target: Target, extraction: Extraction): DrainBudget {
+export function fixBudget(extraction: Extraction, safety: FixSafety, sleep: SleepMode = 'raise'): DrainBudget {
   const { budget, settings } = extraction;
-  const readiness = settings.readinessProbe?.kind === 'httpGet' ? settings.readinessProbe : undefined;
-  const liveness = settings.livenessProbe?.kind === 'httpGet' ? settings.livenessProbe : undefined;
-  const distinct = readiness?.path !== undefined && liveness?.path !== undefined ? readiness.path !== liveness.path : true;
-  const healthPort = typeof readiness?.port === 'number' && readiness.port >= 1 && readiness.port <= 65535 ? readiness.port : undefined;
   const hc: HealthCheckSettings = settings.healthCheck ?? {};
-  const explicit = target.frontend?.nlb.explicitHealthCheck ?? new Set<keyof HealthCheckSettings>();
-  const interval = explicit.has('intervalSeconds') && inRange(hc.intervalSeconds, NLB_HEALTH_CHECK.intervalSeconds) ? hc.intervalSeconds : undefined;
-  const timeout =
-    explicit.has('timeoutSeconds') && inRange(hc.timeoutSeconds, NLB_HEALTH_CHECK.timeoutSeconds) && hc.timeoutSeconds <= (interval ?? 5) ? hc.timeoutSeconds : undefined;
-  const healthy = explicit.has('healthyThreshold') && inRange(hc.healthyThreshold, NLB_HEALTH_CHECK.healthyThreshold) ? hc.healthyThreshold : undefined;
-  const unhealthy = explicit.has('unhealthyThreshold') && inRange(hc.unhealthyThreshold, NLB_HEALTH_CHECK.unhealthyThreshold) ? hc.unhealthyThreshold : undefined;
+  const interval = inRange(hc.intervalSeconds, NLB_HEALTH_CHECK.intervalSeconds) ? hc.intervalSeconds : undefined;
+  const timeout = inRange(hc.timeoutSeconds, NLB_HEALTH_CHECK.timeoutSeconds) && hc.timeoutSeconds <= (interval ?? 5) ? hc.timeoutSeconds : undefined;
+  const healthy = inRange(hc.healthyThreshold, NLB_HEALTH_CHECK.healthyThreshold) ? hc.healthyThreshold : undefined;
+  const unhealthy = inRange(hc.unhealthyThreshold, NLB_HEALTH_CHECK.unhealthyThreshold) ? hc.unhealthyThreshold : undefined;
+  const propagation = budget.propagationSeconds.value;
+  const current = safety.currentSleepSeconds;
+  const planSleep =
+    sleep === 'keep' && current !== undefined && current >= 1 ? current : sleep === 'raise' && current !== undefined ? neverShrink(current, propagation ?? 0) : propagation;
   return {
-    propagationSeconds: budget.propagationSeconds.value,
+    ...(planSleep !== undefined && { propagationSeconds: planSleep }),
     drainTimeoutSeconds: budget.drainTimeoutSeconds.value,
     cleanupSeconds: budget.cleanupSeconds.value,
     headroomSeconds: budget.headroomSeconds.value,
     ...(budget.kubernetesVersion.value !== undefined && { kubernetesVersion: budget.kubernetesVersion.value }),
     ...(budget.maxTerminationGracePeriodSeconds.value !== undefined && { maxTerminationGracePeriodSeconds: budget.maxTerminationGracePeriodSeconds.value }),
     ...(settings.readinessGate !== undefined && { readinessGate: settings.readinessGate }),
-    ...(healthPort !== undefined && { healthPort }),
-    ...(distinct && readiness?.path !== undefined && HTTP_PATH.test(readiness.path) && { readinessPath: readiness.path }),
-    ...(distinct && liveness?.path !== undefined && HTTP_PATH.test(liveness.path) && { livenessPath: liveness.path }),
+    ...(safety.readiness !== undefined && { healthPort: safety.readiness.port, readinessPath: safety.readiness.path }),
+    ...(safety.liveness !== undefined && safety.liveness.path !== safety.readiness?.path && { livenessPath: safety.liveness.path }),
     healthCheck: {
       ...(interval !== undefined && { intervalSeconds: interval }),
       ...(timeout !== undefined && { timeoutSeconds: timeout }),
@@ -90,134 +101,388 @@ export class PlanCache {
   }
 }
 
+/**
+ * The plan a fix follows: the budget's, with the workload's grace period kept when it is
+ * longer than the plan's (never shrink; the deregistration delay then follows it).
+ */
+type PlanFor = { plan: DrainPlan; neededGrace: number } | DrainBudgetError;
+
+function planFor(extraction: Extraction, safety: FixSafety, plans: PlanCache, sleep: SleepMode): PlanFor {
+  const budget = fixBudget(extraction, safety, sleep);
+  const first = plans.plan(budget);
+  if (first instanceof DrainBudgetError) return first;
+  const neededGrace = first.terminationGracePeriodSeconds;
+  const grace = safety.currentGraceSeconds;
+  let plan = first;
+  if (grace !== undefined && grace > neededGrace) {
+    const kept = plans.plan({ ...budget, terminationGracePeriodSeconds: grace });
+    if (!(kept instanceof DrainBudgetError)) plan = kept;
+  }
+  // With the plan's sleep (raise), R = G of the grace the fix leaves, cut to the cluster's cap
+  // and to 3600 s: the number the deregistration rules name (src/rules fixDelaySeconds). A
+  // grace the budget cannot take as an override (beyond its bound, or above the cap) gives it
+  // as the delay itself.
+  const delay = sleep === 'raise' ? fixDelaySeconds(extraction.settings) : undefined;
+  if (delay !== undefined && delay !== plan.deregistrationDelaySeconds) {
+    const delayed = plans.plan({ ...budget, ...(plan !== first && { terminationGracePeriodSeconds: grace }), deregistrationDelaySeconds: delay });
+    if (!(delayed instanceof DrainBudgetError)) plan = delayed;
+  }
+  return { plan, neededGrace };
+}
+
+/** The plan of each sleep mode for one workload, computed once. */
+const plansOf = new WeakMap<Extraction, Map<SleepMode, PlanFor>>();
+
+function planOf(extraction: Extraction, safety: FixSafety, plans: PlanCache, sleep: SleepMode): PlanFor {
+  let byMode = plansOf.get(extraction);
+  if (!byMode) plansOf.set(extraction, (byMode = new Map()));
+  let planned = byMode.get(sleep);
+  if (!planned) byMode.set(sleep, (planned = planFor(extraction, safety, plans, sleep)));
+  return planned;
+}
+
+/** What one workload's fixes share: the decisions, the plans, and every target-group attribute its fixes set. */
+export interface FixContext {
+  readonly target: Target;
+  readonly extraction: Extraction;
+  readonly safety: FixSafety;
+  readonly plans: PlanCache;
+  /**
+   * The attributes all of the workload's findings set, so that every fragment of the one
+   * annotation carries all of them: applied in any order or alone, none undoes another.
+   */
+  readonly attributeChanges: Readonly<Record<string, string>>;
+}
+
+function sleepModeOf(finding: Finding): SleepMode {
+  return SLEEP_MODE[finding.rule] ?? 'raise';
+}
+
+const ATTRIBUTE_RULES: ReadonlySet<string> = new Set(['deregistration-delay-bounded', 'deregistration-delay-covers-drain', 'connection-termination-enabled', 'unhealthy-drain']);
+
+/** The target-group attributes a finding's fix sets, from its plan. */
+function attributeChangesOf(finding: Finding, plan: DrainPlan): Record<string, string> {
+  const attribute = (key: string) => ({ [key]: plan.targetGroupAttributes[key]! });
+  switch (finding.rule) {
+    case 'deregistration-delay-bounded':
+    case 'deregistration-delay-covers-drain':
+      return attribute(TARGET_GROUP_ATTRIBUTE.deregistrationDelay);
+    case 'connection-termination-enabled':
+      return attribute(TARGET_GROUP_ATTRIBUTE.connectionTermination);
+    case 'unhealthy-drain':
+      return { ...attribute(TARGET_GROUP_ATTRIBUTE.unhealthyConnectionTermination), ...attribute(TARGET_GROUP_ATTRIBUTE.unhealthyDrainingInterval) };
+    default:
+      return {};
+  }
+}
+
+/** The attributes every fix of a workload sets (the first finding's value of a key wins). */
+export function attributeChanges(findings: readonly Finding[], extraction: Extraction, safety: FixSafety, plans: PlanCache): Record<string, string> {
+  const changes: Record<string, string> = {};
+  for (const finding of findings) {
+    if (!ATTRIBUTE_RULES.has(finding.rule)) continue;
+    const planned = planOf(extraction, safety, plans, sleepModeOf(finding));
+    if (planned instanceof DrainBudgetError) continue;
+    for (const [key, value] of Object.entries(attributeChangesOf(finding, planned.plan))) changes[key] ??= value;
+  }
+  return changes;
+}
+
 /** The fragments of a fix, and what to say about it. */
 export interface Fix {
   readonly fix: FixFragment[];
   readonly fixNote?: string;
 }
 
-type PodPart = 'grace' | 'preStop' | 'probes' | 'budgetAnnotation';
-
-const POD_PARTS: Partial<Record<RuleId, readonly PodPart[]>> = {
-  'prestop-present': ['grace', 'preStop'],
-  'prestop-covers-propagation': ['grace', 'preStop'],
-  'sleep-within-grace': ['grace', 'preStop'],
-  'sleep-action-supported': ['grace', 'preStop'],
-  'grace-needs-prestop': ['grace', 'preStop'],
-  'grace-covers-drain': ['grace'],
-  'grace-under-cap': ['grace'],
-  'probes-distinct': ['probes'],
-  'budget-valid': ['budgetAnnotation'],
-};
-
-const TARGET_GROUP_RULES: readonly RuleId[] = ['deregistration-delay-bounded', 'deregistration-delay-covers-drain', 'connection-termination-enabled', 'unhealthy-drain'];
-
 function ref(kind: string, namespace: string, name: string): ObjectRef {
   return { kind, namespace, name };
 }
 
-function podPatch(target: Target, plan: DrainPlan, parts: readonly PodPart[]): FixFragment {
-  const { workload } = target;
-  const container: Record<string, unknown> = { name: target.container?.name ?? 'grpc' };
-  if (parts.includes('preStop')) container['lifecycle'] = { preStop: renderPreStop(plan) };
-  if (parts.includes('probes')) {
-    container['readinessProbe'] = renderProbe(plan.readinessProbe);
-    container['livenessProbe'] = renderProbe(plan.livenessProbe);
+function workloadRef(target: Target): ObjectRef {
+  return ref(target.workload.kind, target.workload.namespace, target.workload.name);
+}
+
+/** Builds one finding's fix: fragments plus the notes that say what was not written and why. */
+class FixBuilder {
+  readonly fragments: FixFragment[] = [];
+  readonly notes: string[] = [];
+
+  constructor(
+    private readonly context: FixContext,
+    private readonly plan: DrainPlan,
+    private readonly neededGrace: number,
+  ) {}
+
+  private get target(): Target {
+    return this.context.target;
   }
-  const podSpec: Record<string, unknown> = {};
-  if (parts.includes('grace')) podSpec['terminationGracePeriodSeconds'] = plan.terminationGracePeriodSeconds;
-  if (Object.keys(container).length > 1) podSpec['containers'] = [container];
-  const template: Record<string, unknown> = {};
-  if (parts.includes('budgetAnnotation')) template['metadata'] = { annotations: plan.podAnnotations };
-  if (Object.keys(podSpec).length > 0) template['spec'] = podSpec;
-  return { target: ref(workload.kind, workload.namespace, workload.name), action: 'patch', yaml: toYaml({ spec: { template } }) };
+
+  private get safety(): FixSafety {
+    return this.context.safety;
+  }
+
+  note(text: string): void {
+    if (!this.notes.includes(text)) this.notes.push(text);
+  }
+
+  /** A strategic-merge patch of the pod template: grace, the serving container's preStop and probes, the budget annotation. */
+  pod(parts: { grace?: boolean; preStop?: boolean; readinessProbe?: Record<string, unknown>; livenessProbe?: Record<string, unknown>; budgetAnnotation?: boolean }): void {
+    const { plan, safety } = this;
+    const podSpec: Record<string, unknown> = {};
+    if (parts.grace) {
+      const current = safety.currentGraceSeconds;
+      if (current === undefined || plan.terminationGracePeriodSeconds > current) podSpec['terminationGracePeriodSeconds'] = plan.terminationGracePeriodSeconds;
+      else if (current === this.neededGrace) this.note(`The grace period is already ${current}s, what the plan needs.`);
+      else this.note(`The grace period stays ${current}s (more than the ${this.neededGrace}s the plan needs): a fix never shrinks it.`);
+    }
+    const container: Record<string, unknown> = {};
+    if (parts.preStop) {
+      if (!safety.preStop.allowed) this.note(`The preStop hook is not written: ${safety.preStop.reason}.`);
+      else {
+        // A strategic merge patch merges the handler map: the old handler is removed (null), or
+        // the hook would hold two handlers and the API server would reject it.
+        const preStop: Record<string, unknown> = { ...renderPreStop(plan) };
+        const current = this.context.extraction.settings.preStop?.kind;
+        if ((current === 'sleep' || current === 'exec' || current === 'httpGet') && !(current in preStop)) preStop[current] = null;
+        container['lifecycle'] = { preStop };
+      }
+    }
+    if (parts.readinessProbe) container['readinessProbe'] = parts.readinessProbe;
+    if (parts.livenessProbe) container['livenessProbe'] = parts.livenessProbe;
+    if (Object.keys(container).length > 0) {
+      if ('blocked' in safety.container) this.note(`the container is not patched: ${safety.container.blocked}.`);
+      else podSpec['containers'] = [{ name: safety.container.name, ...container }];
+    }
+    const template: Record<string, unknown> = {};
+    if (parts.budgetAnnotation) template['metadata'] = { annotations: plan.podAnnotations };
+    if (Object.keys(podSpec).length > 0) template['spec'] = podSpec;
+    if (Object.keys(template).length > 0) this.fragments.push({ target: workloadRef(this.target), action: 'patch', yaml: toYaml({ spec: { template } }) });
+  }
+
+  /** A patch of the Service's annotations. */
+  service(annotations: Readonly<Record<string, string>>): void {
+    const frontend = this.target.frontend;
+    if (!frontend) return;
+    if (!this.safety.serviceAnnotations.allowed) {
+      this.note(`${this.safety.serviceAnnotations.reason}: set ${Object.entries(annotations).map(([k, v]) => `${k}=${v}`).join(', ')} where it is defined.`);
+      return;
+    }
+    this.fragments.push({ target: ref('Service', frontend.service.namespace, frontend.service.name), action: 'patch', yaml: toYaml({ metadata: { annotations } }) });
+  }
+
+  /**
+   * Sets target-group attributes in the annotation the LBC reads for this port, keeping the
+   * user's other pairs and adding every change the workload's other fixes make to it.
+   */
+  attributes(values: Readonly<Record<string, string>>): void {
+    const attributes = this.safety.attributes;
+    if (!attributes || 'blocked' in attributes) {
+      const reason = attributes && 'blocked' in attributes ? attributes.blocked : 'no target group is in the input: set';
+      this.note(`${reason} ${Object.entries(values).map(([k, v]) => `${k}=${v}`).join(',')}.`);
+      return;
+    }
+    const merged = mergeAttributes(attributes.current, { ...this.context.attributeChanges, ...values });
+    if (merged === attributes.currentText) return;
+    this.service({ [attributes.annotation]: merged });
+    if (attributes.annotation !== LBC_ANNOTATION.targetGroupAttributes) this.note(`written to ${attributes.annotation}: this port's own attributes override the Service-wide annotation (LBC ≥ 2.14).`);
+  }
+
+  result(): Fix {
+    // Each note is a sentence of its own.
+    const sentences = this.notes.map((note) => `${note.charAt(0).toUpperCase()}${note.slice(1)}`);
+    return { fix: this.fragments, ...(sentences.length > 0 && { fixNote: sentences.join(' ') }) };
+  }
 }
 
-function servicePatch(target: Target, annotations: Readonly<Record<string, string>>): FixFragment {
-  const entry = target.frontend!.entry;
-  return { target: ref('Service', entry.namespace, entry.name), action: 'patch', yaml: toYaml({ metadata: { annotations } }) };
+/** Escapes as LBC ≥ 2.14.1 reads a stringMap value (`\,` is a comma, `\\` a backslash). */
+function escapeAttribute(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/,/g, '\\,');
 }
 
-function pick(record: Readonly<Record<string, string>>, keys: readonly string[]): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const key of keys) if (record[key] !== undefined) result[key] = record[key]!;
-  return result;
+/** The user's pairs in their order with the new values set in place, new keys after them. */
+export function mergeAttributes(current: Readonly<Record<string, string>>, values: Readonly<Record<string, string>>): string {
+  const merged: Record<string, string> = { ...current, ...values };
+  return Object.entries(merged)
+    .map(([key, value]) => `${key}=${escapeAttribute(value)}`)
+    .join(',');
 }
 
-const OUTSIDE = 'the target group is managed outside Kubernetes (the TargetGroupBinding only attaches pods to it): set';
+function probeFor(plan: DrainPlan, which: 'readinessProbe' | 'livenessProbe', port: number | string, path: string): Record<string, unknown> {
+  const rendered = renderProbe(which === 'readinessProbe' ? plan.readinessProbe : plan.livenessProbe);
+  return { ...rendered, httpGet: { ...rendered.httpGet, port, path } };
+}
+
+const NO_READINESS_ENDPOINT =
+  `the workload serves no HTTP readiness endpoint the doctor can see (its readiness probe is not an httpGet on a known port): replace ${PLACEHOLDER.readinessPort} and ${PLACEHOLDER.readinessPath} with the port and path of one that answers 200 while serving and 503 from SIGTERM on (the grpc-drain runtime's health server does); the API server rejects the placeholders until then.`;
+
+type RuleSleep = Readonly<Partial<Record<Finding['rule'], SleepMode>>>;
+
+/** How each rule's fix takes the current sleep, so that the numbers it writes are the ones its message names. */
+const SLEEP_MODE: RuleSleep = {
+  'prestop-present': 'raise',
+  'prestop-covers-propagation': 'raise',
+  'grace-needs-prestop': 'raise',
+  'grace-covers-drain': 'keep',
+  'sleep-within-grace': 'keep',
+  'sleep-action-supported': 'keep',
+  // The delay follows the grace period the fixes leave, with the plan's sleep (src/rules fixDelaySeconds).
+  'deregistration-delay-bounded': 'raise',
+  'deregistration-delay-covers-drain': 'raise',
+  'rollout-waits-for-lb': 'budget',
+  'budget-valid': 'budget',
+};
 
 /** The fix of one finding on one target. */
-export function fixFor(finding: Finding, target: Target, extraction: Extraction, plans: PlanCache): Fix {
-  const result = plans.plan(fixBudget(target, extraction));
+export function fixFor(finding: Finding, context: FixContext): Fix {
+  const { target, extraction, safety, plans } = context;
+  const result = planOf(extraction, safety, plans, sleepModeOf(finding));
   if (result instanceof DrainBudgetError) {
     return { fix: [], fixNote: `no fix computed: the workload's budget cannot give a safe plan (${result.violations.map((v) => `[${v.rule}] ${v.message}`).join(' ')})` };
   }
-  const plan = result;
-  const versionNote =
-    extraction.budget.kubernetesVersion.value === undefined && plan.preStopAction === 'sleep'
-      ? 'The native sleep action needs Kubernetes ≥ 1.30 (pass --kubernetes-version for a fix that fits the cluster); before 1.30 use exec: ["sleep", "N"].'
-      : undefined;
-  const podParts = POD_PARTS[finding.rule];
-  if (podParts) {
-    const note = podParts.includes('preStop') ? versionNote : undefined;
-    return { fix: [podPatch(target, plan, podParts)], ...(note !== undefined && { fixNote: note }) };
-  }
-  const frontend = target.frontend;
-  const viaBinding = frontend?.ref.kind === 'TargetGroupBinding';
-  if (finding.rule === 'healthcheck-uses-readiness' || finding.rule === 'healthcheck-in-range') {
-    const keys =
-      finding.rule === 'healthcheck-uses-readiness'
-        ? [LBC_ANNOTATION.healthCheckProtocol, LBC_ANNOTATION.healthCheckPort, LBC_ANNOTATION.healthCheckPath]
-        : [LBC_ANNOTATION.healthCheckInterval, LBC_ANNOTATION.healthCheckTimeout, LBC_ANNOTATION.healthCheckHealthyThreshold, LBC_ANNOTATION.healthCheckUnhealthyThreshold];
-    const fixes: FixFragment[] = [];
-    if (finding.field === 'readinessProbe') fixes.push(podPatch(target, plan, ['probes']));
-    if (!frontend) return { fix: fixes };
-    if (viaBinding) return { fix: fixes, fixNote: `${OUTSIDE} its health check to ${JSON.stringify(plan.healthCheck)}.` };
-    fixes.push(servicePatch(target, pick(plan.serviceAnnotations, keys)));
-    return { fix: fixes };
-  }
-  if (TARGET_GROUP_RULES.includes(finding.rule)) {
-    if (!frontend) return { fix: [] };
-    if (viaBinding) return { fix: [], fixNote: `${OUTSIDE} its attributes to ${formatTargetGroupAttributes(plan.targetGroupAttributes)}.` };
-    // Keep the attributes the user set for other reasons (stickiness, client IP, ...).
-    const merged = formatTargetGroupAttributes({ ...frontend.nlb.targetGroupAttributes, ...plan.targetGroupAttributes });
-    const current = stringMapAt(frontend.entry.object, 'metadata', 'annotations')[LBC_ANNOTATION.targetGroupAttributes];
-    const fixes: FixFragment[] = [];
-    if (merged !== current) fixes.push(servicePatch(target, { [LBC_ANNOTATION.targetGroupAttributes]: merged }));
-    // The delay is bounded by the grace period: when the grace period is what is off, the
-    // plan's grace period is the fix (the attributes may already be the plan's).
-    const bounded = finding.rule === 'deregistration-delay-bounded' || finding.rule === 'deregistration-delay-covers-drain';
-    if (bounded && extraction.settings.terminationGracePeriodSeconds !== plan.terminationGracePeriodSeconds) fixes.push(podPatch(target, plan, ['grace']));
-    return { fix: fixes.length > 0 ? fixes : [servicePatch(target, { [LBC_ANNOTATION.targetGroupAttributes]: merged })] };
-  }
-  if (finding.rule === 'target-type-ip') {
-    if (!frontend) return { fix: [] };
-    if (viaBinding) {
-      const entry = frontend.entry;
-      return {
-        fix: [{ target: ref('TargetGroupBinding', entry.namespace, entry.name), action: 'patch', yaml: toYaml({ spec: { targetType: 'ip' } }) }],
-        fixNote: 'the target group itself must have target type ip; a target group cannot change type, so create an ip one and point the binding at it.',
+  const { plan, neededGrace } = result;
+  const build = new FixBuilder(context, plan, neededGrace);
+  const instance = extraction.settings.targetType === 'instance';
+  const versionNote = 'The native sleep action needs Kubernetes ≥ 1.30 (pass --kubernetes-version for a fix that fits the cluster); before 1.30 use exec: ["sleep", "N"].';
+
+  switch (finding.rule) {
+    case 'prestop-present':
+    case 'prestop-covers-propagation':
+    case 'grace-needs-prestop':
+    case 'sleep-action-supported':
+      // The grace period follows the sleep: written with it, not without it.
+      if (!safety.preStop.allowed) build.note(`The preStop hook is not written: ${safety.preStop.reason}.`);
+      else {
+        build.pod({ grace: true, preStop: true });
+        if (extraction.budget.kubernetesVersion.value === undefined && plan.preStopAction === 'sleep') build.note(versionNote);
+      }
+      break;
+    case 'sleep-within-grace':
+      build.pod({ grace: true });
+      break;
+    case 'grace-covers-drain':
+      build.pod({ grace: true });
+      break;
+    case 'grace-under-cap':
+      build.note('no fragment: a fix never shrinks the grace period, and the cluster cuts it to its cap anyway; shrink the budget (propagation, drain timeout, cleanup, headroom) until it fits, or raise the cap.');
+      break;
+    case 'budget-valid':
+      build.pod({ budgetAnnotation: true });
+      break;
+    case 'probes-distinct': {
+      const readiness = extraction.settings.readinessProbe;
+      if (readiness?.kind === 'none') {
+        const endpoint = safety.readiness;
+        build.pod({ readinessProbe: probeFor(plan, 'readinessProbe', endpoint?.port ?? PLACEHOLDER.readinessPort, endpoint?.path ?? PLACEHOLDER.readinessPath) });
+        build.note(NO_READINESS_ENDPOINT);
+      } else {
+        const port = safety.readiness?.port ?? PLACEHOLDER.readinessPort;
+        build.pod({ livenessProbe: probeFor(plan, 'livenessProbe', port, safety.liveness?.path ?? PLACEHOLDER.livenessPath) });
+        build.note(
+          safety.readiness
+            ? `replace ${PLACEHOLDER.livenessPath} with a liveness endpoint the server serves apart from readiness (one that stays 200 while it drains); the doctor does not invent one.`
+            : `the probes are not HTTP: replace ${PLACEHOLDER.readinessPort} and ${PLACEHOLDER.livenessPath} with the port and path of an HTTP liveness endpoint the server serves (200 while it drains), and serve readiness apart from it; the doctor does not invent them.`,
+        );
+      }
+      break;
+    }
+    case 'healthcheck-uses-readiness': {
+      if (instance) {
+        build.note('with instance targets the NLB checks the nodes, not the pods: make the targets ip first (target-type-ip), then point the health check at the readiness endpoint.');
+        break;
+      }
+      const endpoint = safety.readiness;
+      if (finding.field === 'readinessProbe' || !endpoint) {
+        build.pod({ readinessProbe: probeFor(plan, 'readinessProbe', endpoint?.port ?? PLACEHOLDER.readinessPort, endpoint?.path ?? PLACEHOLDER.readinessPath) });
+      }
+      build.service({
+        [LBC_ANNOTATION.healthCheckProtocol]: 'http',
+        [LBC_ANNOTATION.healthCheckPort]: endpoint ? String(endpoint.port) : PLACEHOLDER.readinessPort,
+        [LBC_ANNOTATION.healthCheckPath]: endpoint ? endpoint.path : PLACEHOLDER.readinessPath,
+      });
+      if (!endpoint) build.note(NO_READINESS_ENDPOINT);
+      break;
+    }
+    case 'healthcheck-in-range': {
+      const hc = extraction.settings.healthCheck ?? {};
+      const planned = plan.healthCheck;
+      const values: Record<string, string> = {};
+      const set = (key: string, current: number | undefined, next: number) => {
+        if (current !== next) values[key] = String(next);
       };
+      set(LBC_ANNOTATION.healthCheckInterval, hc.intervalSeconds, planned.intervalSeconds);
+      set(LBC_ANNOTATION.healthCheckTimeout, hc.timeoutSeconds, planned.timeoutSeconds);
+      set(LBC_ANNOTATION.healthCheckHealthyThreshold, hc.healthyThreshold, planned.healthyThreshold);
+      set(LBC_ANNOTATION.healthCheckUnhealthyThreshold, hc.unhealthyThreshold, planned.unhealthyThreshold);
+      build.service(values);
+      break;
     }
-    // Only the target-type annotation: the Service already has its type annotation or its loadBalancerClass.
-    return { fix: [servicePatch(target, { [LBC_ANNOTATION.targetType]: 'ip' })] };
-  }
-  if (finding.rule === 'rollout-waits-for-lb') {
-    const { workload } = target;
-    const spec: Record<string, unknown> = {};
-    if (finding.field === 'rollout.minReadySeconds') spec['minReadySeconds'] = plan.rollout.minReadySeconds;
-    else if (workload.kind === 'Deployment') {
-      spec['strategy'] = { type: 'RollingUpdate', rollingUpdate: { maxSurge: plan.rollout.maxSurge, maxUnavailable: plan.rollout.maxUnavailable } };
+    case 'deregistration-delay-bounded':
+    case 'deregistration-delay-covers-drain': {
+      build.attributes(attributeChangesOf(finding, plan));
+      // The delay is bounded by the grace period: when the grace period is what is off, raise it too.
+      build.pod({ grace: (safety.currentGraceSeconds ?? 0) < plan.terminationGracePeriodSeconds });
+      break;
     }
-    if (Object.keys(spec).length === 0) return { fix: [] };
-    return { fix: [{ target: ref(workload.kind, workload.namespace, workload.name), action: 'patch', yaml: toYaml({ spec }) }] };
+    case 'connection-termination-enabled':
+    case 'unhealthy-drain':
+      build.attributes(attributeChangesOf(finding, plan));
+      break;
+    case 'target-type-ip':
+      fixTargetType(build, target);
+      break;
+    case 'rollout-waits-for-lb':
+      fixRollout(build, finding, target, extraction, plan);
+      break;
+    case 'pdb-present': {
+      const { workload } = target;
+      const labels = Object.keys(workload.selectorMatchLabels).length > 0 ? workload.selectorMatchLabels : workload.podLabels;
+      const name = `${workload.name}-pdb`;
+      const pdb = renderPodDisruptionBudget(plan, { name, namespace: workload.namespace, matchLabels: labels });
+      build.fragments.push({ target: ref('PodDisruptionBudget', workload.namespace, name), action: 'create', yaml: toYaml(pdb) });
+      break;
+    }
   }
-  if (finding.rule === 'pdb-present') {
-    const { workload } = target;
-    const matchLabels = stringMapAt(workload.spec, 'selector', 'matchLabels');
-    const labels = Object.keys(matchLabels).length > 0 ? matchLabels : workload.podLabels;
-    const pdb = renderPodDisruptionBudget(plan, { name: `${workload.name}-pdb`, namespace: workload.namespace, matchLabels: labels });
-    return { fix: [{ target: ref('PodDisruptionBudget', workload.namespace, `${workload.name}-pdb`), action: 'create', yaml: toYaml(pdb) }] };
+  return build.result();
+}
+
+function fixTargetType(build: FixBuilder, target: Target): void {
+  const frontend = target.frontend;
+  if (!frontend) return;
+  if (frontend.binding) {
+    build.fragments.push({ target: ref('TargetGroupBinding', frontend.binding.namespace, frontend.binding.name), action: 'patch', yaml: toYaml({ spec: { targetType: 'ip' } }) });
+    build.note('the target group itself must have target type ip; a target group cannot change type, so create an ip one and point the binding at it.');
+    return;
   }
-  return { fix: [] };
+  const provisioner = frontend.targetGroup.provisioner;
+  if (provisioner === 'in-tree-nlb' || provisioner === 'in-tree-classic') {
+    build.service({ [LBC_ANNOTATION.type]: 'external', [LBC_ANNOTATION.targetType]: 'ip' });
+    build.note(
+      `move the Service to the AWS Load Balancer Controller: with these annotations the controller makes a new NLB with ip targets (the ${provisioner === 'in-tree-nlb' ? 'in-tree NLB' : 'Classic Load Balancer'} is not converted: its DNS name goes away, so create the new Service next to the old one and switch clients over); the controller's defaults then apply, which the doctor checks on the next run.`,
+    );
+    return;
+  }
+  // The Service already has its type annotation or its loadBalancerClass: only the target type changes.
+  build.service({ [LBC_ANNOTATION.targetType]: 'ip' });
+}
+
+/** maxSurge that is 0 (or 0 %): with maxUnavailable 0 too, the API server rejects the Deployment. */
+function isZero(value: number | string | undefined): boolean {
+  return value !== undefined && (typeof value === 'number' ? value === 0 : /^0+%?$/.test(value.trim()));
+}
+
+function fixRollout(build: FixBuilder, finding: Finding, target: Target, extraction: Extraction, plan: DrainPlan): void {
+  const { workload } = target;
+  const rollout = extraction.settings.rollout;
+  const spec: Record<string, unknown> = {};
+  if (finding.field === 'rollout.minReadySeconds') {
+    spec['minReadySeconds'] = neverShrink(rollout?.minReadySeconds, plan.rollout.minReadySeconds);
+  } else if (workload.kind === 'Deployment') {
+    // Keep the user's surge unless it is 0: maxSurge and maxUnavailable may not both be 0.
+    const keepSurge = rollout?.strategy === 'RollingUpdate' && workload.maxSurge !== undefined && !isZero(workload.maxSurge);
+    spec['strategy'] = { type: 'RollingUpdate', rollingUpdate: { ...(!keepSurge && { maxSurge: plan.rollout.maxSurge }), maxUnavailable: plan.rollout.maxUnavailable } };
+    if (rollout?.strategy === 'Recreate') build.note('The strategy type changes from Recreate to RollingUpdate.');
+  } else {
+    build.note('StatefulSets replace their pods one at a time; only a readiness gate or minReadySeconds makes a rollout wait for the NLB.');
+  }
+  if (Object.keys(spec).length > 0) build.fragments.push({ target: workloadRef(target), action: 'patch', yaml: toYaml({ spec }) });
 }

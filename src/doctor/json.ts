@@ -19,34 +19,43 @@ export function own(object: JsonObject | undefined, key: string): unknown {
   return object !== undefined && Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
 }
 
-/** The value at a path of own properties. */
-export function at(object: unknown, ...path: readonly string[]): unknown {
-  let current: unknown = object;
-  for (const key of path) {
-    if (!isObject(current)) return undefined;
-    current = own(current, key);
-  }
-  return current;
+/**
+ * The value at a path of own properties (up to four keys: the deepest the doctor reads).
+ * Fixed parameters rather than a rest array: these run for every field of every object.
+ */
+export function at(object: unknown, k1: string, k2?: string, k3?: string, k4?: string): unknown {
+  if (!isObject(object)) return undefined;
+  let current = own(object, k1);
+  if (k2 === undefined) return current;
+  if (!isObject(current)) return undefined;
+  current = own(current, k2);
+  if (k3 === undefined) return current;
+  if (!isObject(current)) return undefined;
+  current = own(current, k3);
+  if (k4 === undefined) return current;
+  if (!isObject(current)) return undefined;
+  return own(current, k4);
 }
 
-export function objectAt(object: unknown, ...path: readonly string[]): JsonObject | undefined {
-  const value = at(object, ...path);
+export function objectAt(object: unknown, k1: string, k2?: string, k3?: string, k4?: string): JsonObject | undefined {
+  const value = at(object, k1, k2, k3, k4);
   return isObject(value) ? value : undefined;
 }
 
-export function stringAt(object: unknown, ...path: readonly string[]): string | undefined {
-  const value = at(object, ...path);
+export function stringAt(object: unknown, k1: string, k2?: string, k3?: string, k4?: string): string | undefined {
+  const value = at(object, k1, k2, k3, k4);
   return typeof value === 'string' ? value : undefined;
 }
 
-export function arrayAt(object: unknown, ...path: readonly string[]): readonly unknown[] | undefined {
-  const value = at(object, ...path);
+export function arrayAt(object: unknown, k1: string, k2?: string, k3?: string, k4?: string): readonly unknown[] | undefined {
+  const value = at(object, k1, k2, k3, k4);
   return Array.isArray(value) ? value : undefined;
 }
 
 /** The plain objects of an array (anything else in it is skipped). */
-export function objectsAt(object: unknown, ...path: readonly string[]): JsonObject[] {
-  return (arrayAt(object, ...path) ?? []).filter(isObject);
+export function objectsAt(object: unknown, k1: string, k2?: string, k3?: string, k4?: string): JsonObject[] {
+  const array = arrayAt(object, k1, k2, k3, k4);
+  return array ? array.filter(isObject) : [];
 }
 
 /**
@@ -54,8 +63,8 @@ export function objectsAt(object: unknown, ...path: readonly string[]): JsonObje
  * numbers and booleans are kept as their text so that matching stays lenient, anything else
  * is dropped.
  */
-export function stringMapAt(object: unknown, ...path: readonly string[]): Record<string, string> {
-  const value = at(object, ...path);
+export function stringMapAt(object: unknown, k1?: string, k2?: string, k3?: string, k4?: string): Record<string, string> {
+  const value = k1 === undefined ? object : at(object, k1, k2, k3, k4);
   const result: Record<string, string> = {};
   if (!isObject(value)) return result;
   for (const key of Object.keys(value)) {

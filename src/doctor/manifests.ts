@@ -1,5 +1,19 @@
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import { isYamlException, safeLoadAll } from './input/js-yaml';
+import { splitDocuments, type DocumentChunk } from './input/documents';
+import { DocumentLocator, type FieldPath } from './input/locate';
 import { isObject, own, type JsonObject } from './json';
+
+/**
+ * Reading manifests the way Kubernetes and Helm do (both decode YAML with sigs.k8s.io/yaml, a
+ * fork of go-yaml v2, non-strict): merge keys (`<<`) are honoured, a key given twice keeps its
+ * last value (reported as a note: `kubectl apply` with field validation Strict rejects such an
+ * object, Helm applies the last value), and one broken document or file does not stop the
+ * others from being read.
+ *
+ * Speed: js-yaml's loader does the parsing (several times faster than the position-aware
+ * `yaml` library); positions are worked out only for the fields a finding points at
+ * ({@link DocumentLocator}).
+ */
 
 /** A manifest file (or stdin) to read. */
 export interface ManifestSource {
@@ -23,6 +37,18 @@ export interface SourceLocation {
   readonly column?: number;
 }
 
+/** The text of the YAML document an object was read from, for tools that edit it in place. */
+export interface DocumentSpan {
+  readonly file: string;
+  /** 1-based index of the document in the file. */
+  readonly document: number;
+  /** Offset of the document's text in the file's text (after a byte-order mark). */
+  readonly start: number;
+  /** 1-based line where the document's text starts. */
+  readonly line: number;
+  readonly text: string;
+}
+
 /** A Kubernetes object read from the input. */
 export interface ManifestObject {
   readonly object: JsonObject;
@@ -31,10 +57,37 @@ export interface ManifestObject {
    * Where a field path of the object (`['spec', 'template', ...]`) is in the source: the
    * deepest part of the path that exists. `undefined` when the source text is unknown.
    */
-  readonly locate?: (path: readonly (string | number)[]) => SourceLocation | undefined;
+  readonly locate?: (path: FieldPath) => SourceLocation | undefined;
+  /** The document it comes from, when it was read from text. */
+  readonly span?: DocumentSpan;
 }
 
-/** The input is not usable as manifests: unparsable YAML, or nothing but non-objects. */
+/** Part of the input that could not be used, and why. */
+export interface InputProblem {
+  readonly file: string;
+  /** The document, when only it is unusable (the rest of the file was read). */
+  readonly document?: number;
+  readonly line?: number;
+  readonly column?: number;
+  readonly message: string;
+}
+
+/** Something about the input the reader worked around, with where it is. */
+export interface InputNote {
+  readonly location: SourceLocation;
+  readonly message: string;
+}
+
+/** What one source gave. */
+export interface ReadManifests {
+  readonly objects: ManifestObject[];
+  readonly problems: InputProblem[];
+  readonly notes: InputNote[];
+  /** YAML documents in the source (empty ones included). */
+  readonly documents: number;
+}
+
+/** The input is not usable as manifests (thrown by the strict {@link parseManifestText}). */
 export class ManifestParseError extends Error {
   override readonly name = 'ManifestParseError';
 
@@ -46,37 +99,6 @@ export class ManifestParseError extends Error {
   ) {
     super(`${file}${line !== undefined ? `:${line}${column !== undefined ? `:${column}` : ''}` : ''}: ${detail}`);
   }
-}
-
-/** The first line of a yaml error message, without the code frame the library appends. */
-function firstLine(message: string): string {
-  return message.split('\n')[0]!.replace(/:\s*$/, '');
-}
-
-/** Finds the YAML node for a path, remembering the position of the deepest key or item found. */
-function locator(doc: Document, lineCounter: LineCounter, file: string, documentIndex: number, prefix: readonly (string | number)[]) {
-  return (path: readonly (string | number)[]): SourceLocation | undefined => {
-    let node: unknown = doc.contents;
-    let offset: number | undefined = (doc.contents as YamlNode | null)?.range?.[0];
-    for (const segment of [...prefix, ...path]) {
-      if (isMap(node) && typeof segment === 'string') {
-        const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : p.key) === segment);
-        if (!pair) break;
-        offset = (pair.key as YamlNode | null)?.range?.[0] ?? offset;
-        node = pair.value;
-      } else if (isSeq(node) && typeof segment === 'number') {
-        const item = node.items[segment];
-        if (item === undefined) break;
-        offset = (item as YamlNode | null)?.range?.[0] ?? offset;
-        node = item;
-      } else {
-        break;
-      }
-    }
-    if (offset === undefined) return undefined;
-    const pos = lineCounter.linePos(offset);
-    return { file, document: documentIndex, line: pos.line, column: pos.col };
-  };
 }
 
 /** Is this a Kubernetes object: a map with a string `kind`. */
@@ -92,56 +114,143 @@ function listItems(value: JsonObject): readonly unknown[] | undefined {
 }
 
 /**
+ * Aliases beyond this count in one document make it unusable, as go-yaml v2 refuses
+ * "excessive aliasing" (its guard against alias bombs, yaml.v2 ≥ 2.2.8 `decode.go`); js-yaml
+ * would share the nodes instead, so the guard is applied here.
+ */
+const MAX_ALIASES = 100;
+const ALIAS = /(?:^|[\s[{,:-])\*[^\s[\]{},]/g;
+
+/** Duplicate keys of a document, from the position-aware parser (the slow path, taken only for them). */
+function duplicateKeys(chunk: DocumentChunk): Duplicate[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { LineCounter, parseDocument } = require('yaml') as typeof import('yaml');
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(chunk.text, { uniqueKeys: true, merge: true, lineCounter, logLevel: 'silent' });
+  return doc.errors
+    .filter((error) => error.code === 'DUPLICATE_KEY')
+    .map((error) => {
+      const pos = lineCounter.linePos(error.pos[0]);
+      // The key as written: from its first character to the `:` that ends it.
+      const rest = chunk.text.slice(error.pos[0], chunk.text.indexOf('\n', error.pos[0]) >>> 0);
+      const key = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:#]*?)\s*:/.exec(rest)?.[1]?.trim() ?? rest.trim();
+      return { line: chunk.line + pos.line - 1, column: pos.col, key };
+    });
+}
+
+interface Duplicate {
+  readonly line: number;
+  readonly column: number;
+  readonly key: string;
+}
+
+type ChunkRead = { readonly values: unknown[]; readonly duplicates: Duplicate[] } | { readonly error: InputProblem };
+
+function readChunk(file: string, chunk: DocumentChunk): ChunkRead {
+  const aliases = chunk.text.includes('*') ? (chunk.text.match(ALIAS)?.length ?? 0) : 0;
+  if (aliases > MAX_ALIASES) {
+    return { error: { file, document: chunk.index, line: chunk.line, message: `document ${chunk.index} uses ${aliases} aliases; Kubernetes' YAML decoder refuses more than ${MAX_ALIASES} (excessive aliasing), so this document is skipped` } };
+  }
+  const problem = (error: unknown): InputProblem => {
+    if (isYamlException(error) && error.mark) {
+      return { file, document: chunk.index, line: chunk.line + error.mark.line, column: error.mark.column + 1, message: `document ${chunk.index} is not valid YAML (${error.reason}), so it is skipped` };
+    }
+    return { file, document: chunk.index, line: chunk.line, message: `document ${chunk.index} cannot be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}), so it is skipped` };
+  };
+  try {
+    return { values: safeLoadAll(chunk.text, { filename: file }), duplicates: [] };
+  } catch (error) {
+    if (!isYamlException(error) || !/duplicated mapping key/.test(error.reason)) return { error: problem(error) };
+  }
+  // Duplicate keys: the last value wins, as in Helm and kubectl (go-yaml v2, non-strict).
+  try {
+    const values = safeLoadAll(chunk.text, { filename: file, json: true });
+    return { values, duplicates: duplicateKeys(chunk) };
+  } catch (error) {
+    return { error: problem(error) };
+  }
+}
+
+/**
+ * An object read from text. Its location is worked out only when asked for (most objects
+ * never appear in a report), through its document's locator; a class rather than closures,
+ * since a large input holds thousands.
+ */
+class TextManifestObject implements ManifestObject {
+  private start: SourceLocation | undefined;
+
+  constructor(
+    readonly object: JsonObject,
+    readonly span: DocumentSpan,
+    private readonly locator: DocumentLocator,
+    /** Index in a `kind: List`'s items. */
+    private readonly item: number | undefined,
+  ) {}
+
+  get location(): SourceLocation {
+    this.start ??= this.locate([]) ?? { file: this.span.file, document: this.span.document, ...(this.item !== undefined && { item: this.item }) };
+    return this.start;
+  }
+
+  locate(path: FieldPath): SourceLocation | undefined {
+    const found = this.locator.locate(this.item !== undefined ? ['items', this.item, ...path] : path);
+    if (!found) return undefined;
+    return this.item !== undefined
+      ? { file: this.span.file, document: this.span.document, item: this.item, line: found.line, column: found.column }
+      : { file: this.span.file, document: this.span.document, line: found.line, column: found.column };
+  }
+}
+
+/**
  * Reads every Kubernetes object of a multi-document YAML or JSON text, `kind: List` items
  * included, each with its location. Documents that are empty or not Kubernetes objects are
- * skipped. Throws {@link ManifestParseError} on YAML the library cannot parse (syntax
- * errors, duplicate keys, alias bombs): the doctor does not guess around broken input.
+ * skipped; documents that do not parse are reported in `problems` and the others are read.
+ * Never throws.
+ */
+export function readManifestText(source: ManifestSource): ReadManifests {
+  const objects: ManifestObject[] = [];
+  const problems: InputProblem[] = [];
+  const notes: InputNote[] = [];
+  if (source.text.includes('\u0000')) {
+    return { objects, problems: [{ file: source.path, message: 'the file holds NUL bytes: it is not a YAML or JSON text' }], notes, documents: 0 };
+  }
+  const chunks = splitDocuments(source.text);
+  for (const chunk of chunks) {
+    const read = readChunk(source.path, chunk);
+    if ('error' in read) {
+      problems.push(read.error);
+      continue;
+    }
+    const locator = new DocumentLocator(chunk);
+    const span: DocumentSpan = { file: source.path, document: chunk.index, start: chunk.start, line: chunk.line, text: chunk.text };
+    for (const duplicate of read.duplicates) {
+      notes.push({
+        location: { file: source.path, document: chunk.index, line: duplicate.line, column: duplicate.column },
+        message: `key ${duplicate.key} appears twice in one mapping: the last value is used, as Helm and kubectl's decoder do; kubectl apply with field validation Strict (--validate=strict) rejects the object`,
+      });
+    }
+    for (const value of read.values) {
+      if (!isObject(value)) continue;
+      const items = listItems(value);
+      if (items) {
+        items.forEach((item, i) => {
+          if (isKubernetesObject(item)) objects.push(new TextManifestObject(item, span, locator, i));
+        });
+      } else if (isKubernetesObject(value)) objects.push(new TextManifestObject(value, span, locator, undefined));
+    }
+  }
+  return { objects, problems, notes, documents: chunks.length };
+}
+
+/**
+ * Strict reading: every Kubernetes object of the text, or {@link ManifestParseError} for the
+ * first document that does not parse (for synthesized manifests, which must always parse).
  */
 export function parseManifestText(source: ManifestSource): ManifestObject[] {
-  const lineCounter = new LineCounter();
-  let docs: Document[];
-  try {
-    // logLevel 'error': the yaml library would otherwise print warnings (collection keys…) to
-    // stderr; the doctor reports what it cannot read itself.
-    const parsed = parseAllDocuments(source.text, { lineCounter, logLevel: 'error' });
-    docs = Array.isArray(parsed) ? parsed : [];
-  } catch (error) {
-    throw new ManifestParseError(source.path, `cannot parse YAML: ${firstLine(error instanceof Error ? error.message : String(error))}`);
-  }
-  const objects: ManifestObject[] = [];
-  docs.forEach((doc, index) => {
-    const documentIndex = index + 1;
-    const error = doc.errors[0];
-    if (error) {
-      const pos = error.linePos?.[0];
-      throw new ManifestParseError(source.path, `invalid YAML in document ${documentIndex}: ${firstLine(error.message)}`, pos?.line, pos?.col);
-    }
-    let value: unknown;
-    try {
-      // maxAliasCount guards against "billion laughs" documents (the library's default is 100).
-      value = doc.toJS({ maxAliasCount: 100 });
-    } catch (cause) {
-      throw new ManifestParseError(source.path, `cannot read document ${documentIndex}: ${firstLine(cause instanceof Error ? cause.message : String(cause))}`);
-    }
-    const push = (object: unknown, prefix: readonly (string | number)[], item?: number): void => {
-      if (!isKubernetesObject(object)) return;
-      const locate = locator(doc, lineCounter, source.path, documentIndex, prefix);
-      const start = locate([]);
-      objects.push({
-        object,
-        location: { file: source.path, document: documentIndex, ...(item !== undefined && { item }), ...(start?.line !== undefined && { line: start.line, column: start.column }) },
-        locate: (path) => {
-          const found = locate(path);
-          return found && item !== undefined ? { ...found, item } : found;
-        },
-      });
-    };
-    if (!isObject(value)) return;
-    const items = listItems(value);
-    if (items) items.forEach((item, i) => push(item, ['items', i], i));
-    else push(value, []);
-  });
-  return objects;
+  const read = readManifestText(source);
+  const problem = read.problems[0];
+  if (problem) throw new ManifestParseError(problem.file, problem.message.replace(/, so it is skipped$/, ''), problem.line, problem.column);
+  return read.objects;
 }
 
 /**

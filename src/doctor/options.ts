@@ -1,4 +1,4 @@
-import { BUDGET_DEFAULTS, durationSeconds } from '../model';
+import { BUDGET_DEFAULTS, durationSeconds, LBC_LOAD_BALANCER_CLASS } from '../model';
 import { DrainBudgetError, resolveBudget, type FieldLabel } from '../plan';
 
 /**
@@ -33,8 +33,10 @@ export interface DoctorOptions {
    */
   readonly registrationSeconds?: number;
   /**
-   * The AWS Load Balancer Controller's version (`"2.7"`): what it honours is checked.
-   * @default - unknown: `lbc-supports` stays silent
+   * The AWS Load Balancer Controller's version (`"2.7"`, `"v2.14.1"`): what it honours is
+   * checked (`lbc-supports`), and annotations are read the way that release reads them
+   * (named health-check port ≥ 2.6.2, per-port attributes ≥ 2.14.0, trimmed attributes ≥ 2.14.1).
+   * @default - unknown: `lbc-supports` stays silent and the newest release's reading is assumed
    */
   readonly lbcVersion?: string;
   /**
@@ -58,6 +60,18 @@ export interface DoctorOptions {
    * @default "default"
    */
   readonly defaultNamespace?: string;
+  /**
+   * The AWS Load Balancer Controller's `--load-balancer-class` (EKS Auto Mode: `eks.amazonaws.com/nlb`).
+   * @default "service.k8s.aws/nlb"
+   */
+  readonly lbcClass?: string;
+  /**
+   * The LBC's Service mutating webhook is on (its Helm chart's default), so a LoadBalancer
+   * Service without a class is an LBC NLB; `false`: the in-tree cloud provider makes a
+   * Classic Load Balancer for it (or an NLB with `aws-load-balancer-type: nlb`).
+   * @default true
+   */
+  readonly lbcWebhook?: boolean;
 }
 
 /** Options with each budget value and whether the caller gave it. */
@@ -72,6 +86,8 @@ export interface ResolvedDoctorOptions {
   readonly maxTerminationGracePeriodSeconds?: number;
   readonly readinessGate?: boolean;
   readonly defaultNamespace: string;
+  readonly lbcClass: string;
+  readonly lbcWebhook: boolean;
 }
 
 /**
@@ -96,6 +112,9 @@ export function resolveDoctorOptions(options: DoctorOptions = {}, fieldLabel?: F
   if (typeof defaultNamespace !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(defaultNamespace)) {
     violations.push({ rule: 'budget-valid', severity: 'error', field: 'defaultNamespace', message: `defaultNamespace must be a namespace name (RFC 1123 label); got ${JSON.stringify(defaultNamespace)}.` });
   }
+  if (options.lbcClass !== undefined && (typeof options.lbcClass !== 'string' || options.lbcClass.trim() === '')) {
+    violations.push({ rule: 'budget-valid', severity: 'error', field: 'lbcClass', message: `lbcClass must be a load-balancer class such as "service.k8s.aws/nlb"; got ${JSON.stringify(options.lbcClass)}.` });
+  }
   if (violations.length > 0) throw new DrainBudgetError(violations, [], 'doctor options');
   const value = (given: number | undefined, resolved: number | undefined, fallback: number) => ({ value: resolved ?? fallback, given: given !== undefined });
   return {
@@ -109,6 +128,8 @@ export function resolveDoctorOptions(options: DoctorOptions = {}, fieldLabel?: F
     ...(checked.maxTerminationGracePeriodSeconds !== undefined && { maxTerminationGracePeriodSeconds: checked.maxTerminationGracePeriodSeconds }),
     ...(options.readinessGate !== undefined && { readinessGate: options.readinessGate }),
     defaultNamespace,
+    lbcClass: options.lbcClass ?? LBC_LOAD_BALANCER_CLASS,
+    lbcWebhook: options.lbcWebhook ?? true,
   };
 }
 
@@ -125,12 +146,20 @@ export interface DoctorTextOptions {
   readonly cleanup?: string | number;
   /** @default 10s */
   readonly headroom?: string | number;
+  /** Registration of a new pod in the NLB (minReadySeconds without the readiness gate). @default 120s */
+  readonly registration?: string | number;
   /** @default - unknown */
   readonly kubernetesVersion?: string;
   /** The cluster's cap on terminationGracePeriodSeconds. @default - no cap */
   readonly maxGrace?: string | number;
   /** Namespaces whose Namespace object is not in the input carry the LBC readiness-gate label. @default - unknown */
   readonly readinessGate?: boolean;
+  /** The LBC's load-balancer class. @default service.k8s.aws/nlb */
+  readonly lbcClass?: string;
+  /** The LBC's Service mutating webhook is on. @default true */
+  readonly lbcWebhook?: boolean;
+  /** The LBC version. @default - unknown */
+  readonly lbcVersion?: string;
 }
 
 const TEXT_LABEL: Readonly<Record<string, string>> = {
@@ -138,6 +167,7 @@ const TEXT_LABEL: Readonly<Record<string, string>> = {
   drainTimeoutSeconds: 'drain',
   cleanupSeconds: 'cleanup',
   headroomSeconds: 'headroom',
+  registrationSeconds: 'registration',
   maxTerminationGracePeriodSeconds: 'maxGrace',
 };
 
@@ -157,15 +187,20 @@ export function doctorOptionsFromText(text: DoctorTextOptions): { options: Docto
   const drain = duration('drain', text.drain);
   const cleanup = duration('cleanup', text.cleanup);
   const headroom = duration('headroom', text.headroom);
+  const registration = duration('registration', text.registration);
   const maxGrace = duration('maxGrace', text.maxGrace);
   const options: DoctorOptions = {
     ...(propagation !== undefined && { propagationSeconds: propagation }),
     ...(drain !== undefined && { drainTimeoutSeconds: drain }),
     ...(cleanup !== undefined && { cleanupSeconds: cleanup }),
     ...(headroom !== undefined && { headroomSeconds: headroom }),
+    ...(registration !== undefined && { registrationSeconds: registration }),
     ...(maxGrace !== undefined && { maxTerminationGracePeriodSeconds: maxGrace }),
     ...(text.kubernetesVersion !== undefined && { kubernetesVersion: text.kubernetesVersion }),
     ...(text.readinessGate !== undefined && { readinessGate: text.readinessGate }),
+    ...(text.lbcClass !== undefined && { lbcClass: text.lbcClass }),
+    ...(text.lbcWebhook !== undefined && { lbcWebhook: text.lbcWebhook }),
+    ...(text.lbcVersion !== undefined && { lbcVersion: text.lbcVersion }),
   };
   try {
     resolveDoctorOptions(options, (field) => TEXT_LABEL[field] ?? field);

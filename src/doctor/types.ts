@@ -1,8 +1,9 @@
-import type { DrainSettings, Finding } from '../model';
-import type { SourceLocation } from './manifests';
+import type { Finding } from '../model';
+import type { InputNote, InputProblem, SourceLocation } from './manifests';
+import type { DoctorSettings } from './settings';
+import type { WorkloadKind } from './views/types';
 
-/** The workload kinds the doctor diagnoses. */
-export type WorkloadKind = 'Deployment' | 'StatefulSet';
+export type { WorkloadKind } from './views/types';
 
 /** A Kubernetes object by kind, namespace and name. */
 export interface ObjectRef {
@@ -26,9 +27,11 @@ export interface FrontendRef extends ObjectRef {
 export type ValueSource =
   /** The workload's `grpc-drain.dev/budget` pod-template annotation. */
   | 'annotation'
+  /** A variable of the in-process contract in the serving container's env (`GRPC_DRAIN_TIMEOUT_SECONDS`, ...). */
+  | 'env'
   /** A doctor option (a CLI flag, a plugin or policy setting). */
   | 'option'
-  /** The doctor's default (propagation 20 s, drain 10 s, cleanup 5 s, headroom 10 s). */
+  /** The doctor's default (propagation 20 s, drain 10 s, cleanup 5 s, headroom 10 s, registration 120 s). */
   | 'default'
   /** Not known: the rules that need it stay silent. */
   | 'unknown';
@@ -45,8 +48,15 @@ export interface WorkloadBudget {
   readonly drainTimeoutSeconds: SourcedValue<number>;
   readonly cleanupSeconds: SourcedValue<number>;
   readonly headroomSeconds: SourcedValue<number>;
+  /** Registration of a new pod in the NLB: what minReadySeconds must cover without the readiness gate. */
+  readonly registrationSeconds: SourcedValue<number>;
   readonly kubernetesVersion: SourcedValue<string>;
   readonly maxTerminationGracePeriodSeconds: SourcedValue<number>;
+  /**
+   * The AWS Load Balancer Controller version, from the annotation or the option (unknown unless
+   * given: the version checks then stay silent and the newest release's reading is assumed).
+   */
+  readonly lbcVersion: SourcedValue<string>;
 }
 
 /** A setting the doctor could not read, and why; rules that need it stay silent. */
@@ -88,10 +98,16 @@ export interface DoctorFinding extends Finding {
 export interface WorkloadDiagnosis {
   readonly workload: ObjectRef & { readonly kind: WorkloadKind };
   readonly location: SourceLocation;
-  /** The gRPC container's name. */
+  /** `gRPC` only when the Service port's appProtocol or name, a container port name or a gRPC probe says so. */
+  readonly protocol?: 'gRPC';
+  /** What makes the load balancer: the LBC (an NLB), the in-tree cloud provider (NLB or Classic), or a TargetGroupBinding's target group. */
+  readonly provisioner?: 'lbc' | 'in-tree-nlb' | 'in-tree-classic' | 'target-group-binding';
+  /** The serving container's name. */
   readonly container?: string;
-  /** How the gRPC container was picked. */
+  /** How the serving container was picked. */
   readonly containerReason: string;
+  /** The serving container is added at admission (the manifest holds a placeholder): why. */
+  readonly injected?: string;
   /** `undefined` when the workload is diagnosed only because it carries the budget annotation. */
   readonly frontend?: FrontendRef;
   readonly budget: WorkloadBudget;
@@ -101,7 +117,7 @@ export interface WorkloadDiagnosis {
   /** Problems with the input itself that the rules do not cover (unparsable annotations, ...). */
   readonly notes: readonly string[];
   /** The settings the rules checked. */
-  readonly settings: DrainSettings;
+  readonly settings: DoctorSettings;
   readonly findings: readonly DoctorFinding[];
 }
 
@@ -109,6 +125,8 @@ export interface WorkloadDiagnosis {
 export interface SourceSummary {
   readonly file: string;
   readonly objects: number;
+  /** The file (or some of its documents) could not be used. */
+  readonly unusable?: boolean;
 }
 
 /** The doctor's answer for a set of manifests. */
@@ -117,8 +135,12 @@ export interface DoctorReport {
   /** Kubernetes objects read (List items counted one by one). */
   readonly objectCount: number;
   readonly workloads: readonly WorkloadDiagnosis[];
-  /** Input-level notes: objects skipped and why. */
+  /** Input-level notes: Services skipped and why, objects given twice. */
   readonly notes: readonly string[];
+  /** Files and documents that could not be used (the others were diagnosed). */
+  readonly problems: readonly InputProblem[];
+  /** What the reader worked around, where (keys given twice, objects given twice). */
+  readonly inputNotes: readonly InputNote[];
   readonly errorCount: number;
   readonly warningCount: number;
 }

@@ -42,3 +42,13 @@ export function lbcAtLeast(version: LbcVersion, feature: string): boolean {
 export function lbcHas(version: LbcVersion, feature: keyof typeof LBC_FEATURES): boolean {
   return lbcAtLeast(version, LBC_FEATURES[feature].value);
 }
+
+/**
+ * Whether a given LBC version (text, as a flag or the budget annotation gives it) predates the
+ * release that introduced `feature`; `false` when the version is unknown or unreadable (the
+ * newest behaviour is assumed).
+ */
+export function lbcBefore(version: string | undefined, feature: keyof typeof LBC_FEATURES): boolean {
+  const parsed = version !== undefined ? parseLbcVersion(version) : undefined;
+  return parsed !== undefined && !lbcHas(parsed, feature);
+}

@@ -220,6 +220,12 @@ export const LBC_FEATURES = {
   namedHealthCheckPort: { value: '2.6.2', source: `${LBC}:pkg/service/model_build_target_group.go@v2.6.2 (buildTargetGroupHealthCheckPort)`, since: 'LBC 2.6.2' },
   /** `target-group-attributes.<port>` overriding the Service-wide attributes for one port. */
   perPortTargetGroupAttributes: { value: '2.14.0', source: `${LBC}:pkg/service/model_build_target_group.go@v2.14.0 (buildPortSpecificTargetGroupAttributes)`, since: 'LBC 2.14.0' },
+  /**
+   * stringMap annotations (`target-group-attributes`, ...) split where a comma is followed by
+   * a `key=`, `\,` escapes a comma, keys and values trimmed apart; before, a plain split on
+   * `,` and `=` (REFERENCES.md says 2.15: the commit is in v2.14.1).
+   */
+  trimmedStringMaps: { value: '2.14.1', source: `${LBC}:pkg/annotations/parser.go@v2.14.1 (splitKeyValuePairs, commit f7296d3ef "support comma in string pars value")`, since: 'LBC 2.14.1' },
 } as const satisfies Record<string, Fact<string>>;
 
 /**

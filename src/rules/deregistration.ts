@@ -1,5 +1,5 @@
 import { DEREGISTRATION_DELAY, NLB_TCP_IDLE_TIMEOUT_SECONDS, preStopDelaySeconds } from '../model';
-import { allKnown, finding, fixDelaySeconds, onInstanceTargets, plannedGraceSeconds, secs, shrinkLargest, sumText, type DrainRule } from './rule';
+import { allKnown, finding, fixDelaySeconds, fixGraceSeconds, onInstanceTargets, plannedGraceSeconds, secs, shrinkLargest, sumText, type DrainRule } from './rule';
 
 const LINGER = 'old connections linger minutes after the pod is gone';
 const ATTR_DELAY = 'deregistration_delay.timeout_seconds';
@@ -29,12 +29,18 @@ export const deregistrationDelayBounded: DrainRule = {
     const planned = plannedGraceSeconds(s);
     const graceTooShort = grace !== undefined && planned !== undefined && grace < planned;
     const target = fixDelaySeconds(s);
+    const cut = target !== undefined && target < (fixGraceSeconds(s) ?? 0);
+    const why = !cut
+      ? 'terminationGracePeriodSeconds'
+      : target === s.maxTerminationGracePeriodSeconds
+        ? "the cluster's cap on the grace period, where the kubelet kills the pod"
+        : `AWS's maximum; the grace period is longer`;
     const fix =
       target === undefined
         ? ` Set ${ATTR_DELAY} to terminationGracePeriodSeconds.`
-        : graceTooShort
+        : graceTooShort && target === planned
           ? ` Set ${ATTR_DELAY}=${target} together with terminationGracePeriodSeconds=${planned} (sleep + drain timeout + cleanup + headroom).`
-          : ` Set ${ATTR_DELAY}=${target} (terminationGracePeriodSeconds) in the target-group attributes.`;
+          : ` Set ${ATTR_DELAY}=${target} (${why}) in the target-group attributes.`;
     if (s.deregistrationDelaySource === 'aws-default') {
       const after = grace !== undefined && delay > grace ? `, ${secs(delay - grace)} after the kubelet has killed it at ${secs(grace)}` : '';
       return [

@@ -176,18 +176,23 @@ export const sleepActionSupported: DrainRule = {
         );
       }
     }
-    if (hook.kind === 'exec') {
-      const binary = hook.command[0] ?? '(empty command)';
+    // Only a hook that waits by running `sleep` needs a sleep binary the native action does
+    // without; an application's own binary (`/wait-shutdown`) is its image's business, and its
+    // unknown delay is prestop-covers-propagation's warning.
+    if (hook.kind === 'exec' && hook.seconds !== undefined && hook.seconds > 0) {
+      const program = hook.command[0] ?? '';
+      // `sleep` itself, `busybox` (its sleep applet), or a shell that runs sleep.
+      const binaries = /(?:^|\/)(?:sleep|busybox)$/.test(program) ? program : `${program} and sleep`;
       const native =
-        version && isAtLeastMinor(version, NATIVE_SLEEP_MIN_MINOR) && hook.seconds !== undefined
+        version && isAtLeastMinor(version, NATIVE_SLEEP_MIN_MINOR)
           ? `Use the native action (sleep: {seconds: ${hook.seconds}}), which Kubernetes ${s.kubernetesVersion} runs without a binary.`
-          : 'Make sure the image ships it, or use the native sleep action once the cluster runs Kubernetes ≥ 1.30.';
+          : `Make sure the image ships ${binaries.includes(' and ') ? 'them' : 'it'}, or use the native sleep action once the cluster runs Kubernetes ≥ 1.30.`;
       findings.push(
         finding(
           'sleep-action-supported',
           'warning',
           'preStop',
-          `the preStop hook execs ${binary} inside the container: a distroless or scratch image has none, the hook fails at once and SIGTERM arrives at t=0. ${native}`,
+          `the preStop hook execs ${binaries} inside the container: a distroless or scratch image has none, the hook fails at once and SIGTERM arrives at t=0. ${native}`,
         ),
       );
     }

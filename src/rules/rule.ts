@@ -45,25 +45,43 @@ export function finding(rule: RuleId, severity: Severity, field: string, message
 }
 
 /**
- * The grace period the budget asks for, S + D + C + H, when all four are known: what a fix
- * writes where the grace period is too short (a fix never shrinks a longer one).
+ * The preStop sleep a fix leaves in place: the plan's sleep (the propagation), or today's when
+ * it is longer (a fix never shrinks it). A hook whose delay cannot be read counts as the
+ * propagation (prestop-covers-propagation asks the user to check it waits that long).
+ * `undefined` when neither the propagation nor the current delay is known.
+ */
+export function fixSleepSeconds(s: DrainSettings): number | undefined {
+  const current = preStopDelaySeconds(s.preStop);
+  if (s.propagationSeconds === undefined) return current;
+  return Math.max(current ?? 0, s.propagationSeconds);
+}
+
+/**
+ * The grace period the budget asks for, S + D + C + H with S = {@link fixSleepSeconds}, when
+ * all four are known: what a fix writes where the grace period is too short (a fix never
+ * shrinks a longer one).
  */
 export function plannedGraceSeconds(s: DrainSettings): number | undefined {
-  const v = allKnown(preStopDelaySeconds(s.preStop), s.drainTimeoutSeconds, s.cleanupSeconds, s.headroomSeconds);
+  const v = allKnown(fixSleepSeconds(s), s.drainTimeoutSeconds, s.cleanupSeconds, s.headroomSeconds);
   return v ? v[0] + v[1] + v[2] + v[3] : undefined;
 }
 
-/** The grace period a fix writes: max(current, planned); `undefined` when the current one is unknown. */
+/** The grace period a fix leaves: max(current, planned); `undefined` when the current one is unknown. */
 export function fixGraceSeconds(s: DrainSettings): number | undefined {
   const grace = s.terminationGracePeriodSeconds;
   if (grace === undefined) return undefined;
   return Math.max(grace, plannedGraceSeconds(s) ?? 0);
 }
 
-/** The deregistration delay a fix writes: the fix's grace period, capped at AWS's 3600 s (what the plan derives). */
+/**
+ * The deregistration delay a fix writes, the plan's R = G: the fix's grace period, cut to the
+ * cluster's cap when one is known (the kubelet kills the pod there, whatever the spec says)
+ * and to AWS's 3600 s. The doctor's fixes write exactly this number.
+ */
 export function fixDelaySeconds(s: DrainSettings): number | undefined {
   const grace = fixGraceSeconds(s);
-  return grace === undefined ? undefined : Math.min(grace, DEREGISTRATION_DELAY.max);
+  if (grace === undefined) return undefined;
+  return Math.min(grace, s.maxTerminationGracePeriodSeconds ?? grace, DEREGISTRATION_DELAY.max);
 }
 
 /** Whether the NLB's targets are nodes: the pod-level rules then do not apply (`target-type-ip` reports it). */

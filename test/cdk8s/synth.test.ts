@@ -27,7 +27,7 @@ describe('cdk8s synth of the example', () => {
     expect(synth.stderr).toBe('');
     const stdout = synth.stdout;
     // cdk8s.yaml runs the doctor as a validation plugin (it also writes construct-metadata.json).
-    expect(stdout).toContain('✔ 0 errors, 0 warnings in 1 gRPC workload (4 objects read)');
+    expect(stdout).toContain('✔ 0 errors, 0 warnings in 1 workload behind a load balancer (4 objects read)');
     // The Namespace is in the input, so the doctor knows the readiness gate is on.
     expect(stdout).not.toContain('unknown    readinessGate');
     // docs/doctor.md shows this very report (written to dist/, the default output).

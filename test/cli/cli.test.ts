@@ -53,7 +53,7 @@ describe('grpc-drain doctor', () => {
   it('reads stdin with -', async () => {
     const r = await run(['doctor', '-'], { stdin: readFixture('01-econnrefused.yaml') });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('Deployment default/engine  -:3');
+    expect(r.stdout).toContain('Deployment default/engine  gRPC behind an NLB · -:3');
   });
 
   it('reads every manifest under a directory', async () => {
@@ -71,7 +71,7 @@ describe('grpc-drain doctor', () => {
   });
 
   it.each([
-    [['doctor', '-'], 'a: [1,\nb: c\n', /^grpc-drain: -:2:1: invalid YAML in document 1: /],
+    [['doctor', '-'], 'a: [1,\nb: c\n', /^grpc-drain: -:3:1: document 1 is not valid YAML \(unexpected end of the stream within a flow collection\), so it is skipped\n$/],
     [['doctor', 'does-not-exist.yaml'], '', /^grpc-drain: cannot read does-not-exist.yaml: no such file or directory\n$/],
     [['doctor', '-'], '', /^grpc-drain: no Kubernetes objects in the input \(-\): nothing to diagnose\n$/],
     [['doctor'], '', /^grpc-drain: no input: pass manifest files or directories, or - to read stdin/],
@@ -337,6 +337,53 @@ describe('grpc-drain', () => {
     });
     expect(result.status).toBe(2);
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/^grpc-drain: -:\d+:\d+: invalid YAML in document 1: /);
+    expect(result.stderr).toMatch(/^grpc-drain: -:\d+:\d+: document 1 is not valid YAML /);
+  });
+});
+
+describe('grpc-drain doctor on real-world input', () => {
+  const corpus = path.join(__dirname, '..', 'fixtures', 'doctor', 'corpus');
+
+  it('diagnoses a folder with an unusable file among many, reporting it, and exits by the findings', async () => {
+    const r = await run(['doctor', path.join(corpus, 'eks-workshop')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`unusable: ${path.join(corpus, 'eks-workshop', 'values.yaml')}:5:11: document 1 is not valid YAML`);
+    expect(r.stdout).toContain('(6 objects read; 1 input unusable)');
+  });
+
+  it('exits 2 when nothing could be read, with every reason', async () => {
+    const r = await run(['doctor', 'missing-a.yaml', 'missing-b.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('grpc-drain: cannot read missing-a.yaml: no such file or directory\ngrpc-drain: cannot read missing-b.yaml: no such file or directory\n');
+  });
+
+  it('refuses input over --max-input-size with a clear message instead of running out of heap', async () => {
+    const r = await run(['doctor', '-', '--max-input-size', '1KiB'], { stdin: `${'# padding\n'.repeat(200)}kind: Service\n` });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('grpc-drain: stdin holds 2 KiB, which takes the input over the limit of 1 KiB: it is not read (raise the limit with --max-input-size)\n');
+  });
+
+  it('refuses a --max-input-size the heap could not hold, saying how to raise the heap', async () => {
+    const r = await run(['doctor', '-', '--max-input-size', '64GiB'], { stdin: 'kind: Service\n' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^grpc-drain: --max-input-size 64 GiB needs about 1024 GiB of heap, more than Node's limit of [\d.]+ [GM]iB: raise the limit too \(NODE_OPTIONS=--max-old-space-size=1048576\) or read less at once\n$/);
+  });
+
+  it('reads the other files when one is over the limit', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'grpc-drain-size-'));
+    writeFileSync(path.join(dir, 'a.yaml'), readFixture('02-sigkill.yaml'));
+    writeFileSync(path.join(dir, 'b.yaml'), `${'# padding\n'.repeat(1000)}kind: Service\n`);
+    const r = await run(['doctor', dir, '--max-input-size', '8KiB']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`unusable: ${path.join(dir, 'b.yaml')} holds`);
+  });
+
+  it('takes --lbc-class and --no-lbc-webhook', async () => {
+    const inTree = await run(['doctor', path.join(corpus, 'metabase.yaml'), '--no-lbc-webhook', '-o', 'json']);
+    expect(JSON.parse(inTree.stdout).workloads[0].provisioner).toBe('in-tree-classic');
+    const auto = await run(['doctor', '-', '--lbc-class', 'eks.amazonaws.com/nlb', '-o', 'json'], { stdin: readFixture('corpus/drain-ready.yaml').replace('service.beta.kubernetes.io/aws-load-balancer-type: external', 'x: y').replace('type: LoadBalancer', 'type: LoadBalancer\n  loadBalancerClass: eks.amazonaws.com/nlb') });
+    expect(JSON.parse(auto.stdout).workloads[0].provisioner).toBe('lbc');
+    const bad = await run(['doctor', '-', '--lbc-class', ' '], { stdin: 'kind: Service' });
+    expect(bad.stderr).toMatch(/^grpc-drain: \[budget-valid\] --lbc-class must be a load-balancer class/);
   });
 });

@@ -44,7 +44,7 @@ describe('GrpcDrainValidation', () => {
     await new GrpcDrainValidation().validate(context);
     expect(violations).toEqual([]);
     expect(submitted).toEqual({ status: 'success', metadata: { workloads: '1', errors: '0', warnings: '0' } });
-    expect(logs.join('\n')).toContain('✔ 0 errors, 0 warnings in 1 gRPC workload');
+    expect(logs.join('\n')).toContain('✔ 0 errors, 0 warnings in 1 workload behind a load balancer');
   });
 
   it('fails on an error finding, one violation per finding with the fix', async () => {
@@ -126,7 +126,9 @@ app.synth();
     // Pod-side findings point at the Deployment's construct, NLB-side ones at the Service's.
     expect(result.stdout).toContain('Construct Path: bad/deploy');
     expect(result.stdout).toContain('Construct Path: bad/svc');
-    expect(result.stdout).toContain('terminationGracePeriodSeconds: 45');
+    // The fix adds the sleep and keeps the 300s grace period: a fix never shrinks it.
+    expect(result.stdout).toContain('The grace period stays 300s (more than the 45s the plan needs): a fix never shrinks it.');
+    expect(result.stdout).not.toContain('terminationGracePeriodSeconds: 45');
     expect(result.stderr).toContain('Validation failed');
   });
 
@@ -135,7 +137,7 @@ app.synth();
     const result = spawnSync(CDK8S, ['synth', '--check-upgrade', 'false', '--output', out], { cwd: ROOT, encoding: 'utf8' });
     expect(result.stderr).not.toContain('Validation failed');
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('✔ 0 errors, 0 warnings in 1 gRPC workload');
+    expect(result.stdout).toContain('✔ 0 errors, 0 warnings in 1 workload behind a load balancer');
     expect(result.stdout).toContain('Validations ended succesfully');
   });
 });

@@ -1,24 +1,9 @@
 import { BUDGET_ANNOTATION, LBC_ANNOTATION, READINESS_GATE_LABEL } from '../../src/model';
-import { execSleepSeconds, parseLbcStringMap } from '../../src/doctor';
+import { parseLbcStringMap, parseLegacyLbcStringMap } from '../../src/doctor';
 import { cleanObjects, doctorFixture, doctorText, doctorVariant, ruleIds, toYamlStream } from './helpers';
 
 describe('preStop exec commands', () => {
-  it.each([
-    [['sleep', '20'], 20],
-    [['/bin/sleep', '15s'], 15],
-    [['/bin/sh', '-c', 'sleep 20'], 20],
-    [['sh', '-c', 'sleep 5 && nginx -s quit'], 5],
-    [['bash', '-c', 'echo draining; sleep 10; sleep 2'], 12],
-    [['busybox', 'sleep', '1m'], 60],
-    [['sh', '-c', 'sleep 2.5'], 3],
-    [['sleep', 'infinity'], undefined],
-    [['sh', '-c', 'sleep $DELAY'], undefined],
-    [['/app/shutdown'], undefined],
-    [['sh', '-c', 'nosleep 5'], undefined],
-  ] as const)('%j sleeps %p seconds', (command, seconds) => {
-    expect(execSleepSeconds(command)).toBe(seconds);
-  });
-
+  // The parser's own table is test/model/exec-sleep.test.ts.
   it('an exec hook without a literal sleep makes the delay unknown, and says so', () => {
     const report = doctorVariant(({ deployment }) => {
       deployment.spec.template.spec.containers[0].lifecycle = { preStop: { exec: { command: ['/app/drain'] } } };
@@ -26,8 +11,8 @@ describe('preStop exec commands', () => {
     const w = report.workloads[0]!;
     expect(w.settings.preStop).toEqual({ kind: 'exec', command: ['/app/drain'] });
     expect(w.unknown.map((u) => u.field)).toContain('preStop.seconds');
-    // The delay is unknown: never overwritten, a warning says what to check; and the binary warning.
-    expect(ruleIds(report)).toEqual(['prestop-covers-propagation/warning', 'sleep-action-supported/warning']);
+    // The delay is unknown: a warning says what to check; the app's own binary is no missing sleep.
+    expect(ruleIds(report)).toEqual(['prestop-covers-propagation/warning']);
   });
 
   it('an httpGet hook delays SIGTERM by an unknown time', () => {
@@ -40,12 +25,15 @@ describe('preStop exec commands', () => {
 });
 
 describe('pairing frontends with workloads', () => {
-  it('a Service without the LBC annotation or class is not an NLB of the LBC', () => {
-    const report = doctorVariant(({ service }) => {
+  it('a LoadBalancer Service without the LBC annotation or class is the LBC\'s through its webhook, else a Classic Load Balancer', () => {
+    const withWebhook = doctorVariant(({ service }) => {
       delete service.metadata.annotations[LBC_ANNOTATION.type];
     });
-    expect(report.workloads).toHaveLength(0);
-    expect(report.notes.join('\n')).toMatch(/no gRPC workload found/);
+    expect(withWebhook.workloads[0]!.provisioner).toBe('lbc');
+    const without = doctorVariant(({ service }) => {
+      delete service.metadata.annotations[LBC_ANNOTATION.type];
+    }, { lbcWebhook: false });
+    expect(without.workloads[0]!.provisioner).toBe('in-tree-classic');
   });
 
   it('loadBalancerClass service.k8s.aws/nlb selects the LBC, and its default target type is instance', () => {
@@ -77,12 +65,17 @@ describe('pairing frontends with workloads', () => {
     expect(report.workloads[0]!.settings.targetType).toBe('ip');
   });
 
-  it('an LBC Service that is not of type LoadBalancer creates no NLB, and the note says so', () => {
-    const report = doctorVariant(({ service }) => {
+  it('a ClusterIP Service with the LBC annotations and ip targets gets an NLB; with instance targets the LBC fails, and the note says so', () => {
+    const ip = doctorVariant(({ service }) => {
       service.spec.type = 'ClusterIP';
     });
-    expect(report.workloads).toHaveLength(0);
-    expect(report.notes.join('\n')).toMatch(/spec.type is ClusterIP, not LoadBalancer/);
+    expect(ip.workloads[0]!.provisioner).toBe('lbc');
+    const instance = doctorVariant(({ service }) => {
+      service.spec.type = 'ClusterIP';
+      service.metadata.annotations[LBC_ANNOTATION.targetType] = 'instance';
+    });
+    expect(instance.workloads).toHaveLength(0);
+    expect(instance.notes.join('\n')).toMatch(/is a ClusterIP Service with instance targets: the Load Balancer Controller fails to reconcile it/);
   });
 
   it('pairs only within a namespace; objects without one are in the default namespace (or --namespace)', () => {
@@ -182,15 +175,14 @@ describe('what the doctor reads', () => {
     expect(s.terminationGracePeriodSeconds).toBe(30);
     expect(s.preStop).toEqual({ kind: 'none' });
     expect(s.readinessProbe).toEqual({ kind: 'none' });
-    // replicas unset: 1, so the default 25% resolves to 0 unavailable (rounded down).
-    expect(s.rollout).toEqual({ strategy: 'RollingUpdate', maxUnavailable: '25%', maxSurge: '25%', minReadySeconds: 0, replicas: 1 });
+    expect(s.rollout).toEqual({ strategy: 'RollingUpdate', maxUnavailable: '25%', maxSurge: '25%', minReadySeconds: 0, progressDeadlineSeconds: 600, replicas: 1 });
     expect(s.healthCheck).toEqual({ protocol: 'TCP', port: 'traffic-port', intervalSeconds: 10, timeoutSeconds: 10, healthyThreshold: 3, unhealthyThreshold: 3 });
     expect(s.targetType).toBe('instance');
     expect(s).toMatchObject({ deregistrationDelaySeconds: 300, deregistrationDelaySource: 'aws-default', connectionTermination: false, unhealthyConnectionTermination: true, unhealthyDrainingIntervalSeconds: 0 });
     expect(s.podDisruptionBudget).toBe(false);
     expect(s.readinessGate).toBe(false); // instance targets get no readiness gate
     // Instance targets: the pod-level health-check, deregistration and readiness-gate rules do
-    // not apply; target-type-ip is the finding. 25% of 1 replica is 0 unavailable.
+    // not apply (target-type-ip says so); 25% of 1 replica rounds down to 0 unavailable.
     expect(ruleIds(report)).toEqual(['prestop-present/error', 'probes-distinct/error', 'target-type-ip/warning', 'pdb-present/warning']);
   });
 
@@ -200,7 +192,7 @@ describe('what the doctor reads', () => {
       service.spec.externalTrafficPolicy = 'Local';
       service.spec.healthCheckNodePort = 32123;
     });
-    expect(report.workloads[0]!.settings.healthCheck).toEqual({ protocol: 'HTTP', port: 32123, path: '/healthz', intervalSeconds: 10, timeoutSeconds: 6, healthyThreshold: 2, unhealthyThreshold: 2 });
+    expect(report.workloads[0]!.settings.healthCheck).toEqual({ protocol: 'HTTP', port: 32123, path: '/healthz', successCodes: '200-399', intervalSeconds: 10, timeoutSeconds: 6, healthyThreshold: 2, unhealthyThreshold: 2 });
   });
 
   it('reads the readiness gate from the Namespace label, or the pod readinessGates; else unknown', () => {
@@ -226,9 +218,9 @@ describe('what the doctor reads', () => {
     });
     const finding = report.workloads[0]!.findings.find((f) => f.rule === 'rollout-waits-for-lb')!;
     expect(finding.field).toBe('rollout.minReadySeconds');
-    // 120s of registration (the default) + 2 × 5s: the number the message names is the one written.
-    expect(finding.fix[0]!.yaml).toBe('spec:\n  minReadySeconds: 130\n');
+    // registration 120s (default) + 2 × 5s, the number the message names.
     expect(finding.message).toContain('set minReadySeconds: 130.');
+    expect(finding.fix[0]!.yaml).toBe('spec:\n  minReadySeconds: 130\n');
   });
 
   it('matches PDB selectors with matchExpressions; no PDB is a warning with a PDB to create', () => {
@@ -263,7 +255,7 @@ describe('what the doctor reads', () => {
     const w = report.workloads[0]!;
     expect(w.notes).toEqual([
       `${LBC_ANNOTATION.healthCheckInterval}: "five" is not a whole number; the Load Balancer Controller fails to reconcile the Service.`,
-      `${LBC_ANNOTATION.targetGroupAttributes}: "deregistration_delay.timeout_seconds" is not a list of key=value pairs; the Load Balancer Controller fails to reconcile the Service.`,
+      `${LBC_ANNOTATION.targetGroupAttributes}: "deregistration_delay.timeout_seconds" has no '='; the Load Balancer Controller fails to reconcile the Service.`,
     ]);
     expect(w.settings.healthCheck!.intervalSeconds).toBeUndefined();
     expect(w.settings.deregistrationDelaySeconds).toBeUndefined();
@@ -278,10 +270,27 @@ describe('what the doctor reads', () => {
     expect(w.notes).toContain('terminationGracePeriodSeconds is "45" (a string), not a whole number: the API server rejects it.');
   });
 
-  it('parses target-group attributes like the LBC', () => {
-    expect(parseLbcStringMap(' a=1 , b = 2,,c=x=y ')).toEqual({ a: '1', 'b ': ' 2', c: 'x=y' });
-    expect(parseLbcStringMap('a=1,b')).toBeUndefined();
-    expect(parseLbcStringMap('=1')).toBeUndefined();
+  it.each([
+    // LBC ≥ 2.14.1 splitKeyValuePairs + ParseStringMapAnnotation (pkg/annotations/parser.go).
+    [' a=1 , b = 2 ', { map: { a: '1', b: '2' } }],
+    ['a=x=y', { map: { a: 'x=y' } }],
+    ['k=a\\,b,c=d', { map: { k: 'a,b', c: 'd' } }],
+    ['a=1,', { map: { a: '1,' } }],
+    ['', { map: {} }],
+    ['a=1,b', { error: '"b" has no \'=\'' }],
+    ['a=1,,b=2', { error: '"" has no \'=\'' }],
+    ['=1', { error: '"=1" has an empty key' }],
+  ] as const)('parses %j as LBC ≥ 2.14.1 does', (text, expected) => {
+    expect(parseLbcStringMap(text)).toEqual(expected);
+  });
+
+  it.each([
+    // LBC ≤ 2.14.0 splitCommaSeparatedString: each pair trimmed, no escapes, no trim around '='.
+    [' a=1 , b = 2 ', { map: { a: '1', 'b ': ' 2' } }],
+    ['a=1,,b=2', { map: { a: '1', b: '2' } }],
+    ['k=a\\,b,c=d', { error: '"b" has no \'=\'' }],
+  ] as const)('parses %j as LBC ≤ 2.14.0 did', (text, expected) => {
+    expect(parseLegacyLbcStringMap(text)).toEqual(expected);
   });
 });
 
@@ -293,8 +302,11 @@ describe('the budget', () => {
       drainTimeoutSeconds: { value: 10, source: 'annotation' },
       cleanupSeconds: { value: 5, source: 'annotation' },
       headroomSeconds: { value: 10, source: 'annotation' },
+      // The plan writes registration and the LBC version only when they are not the defaults.
+      registrationSeconds: { value: 120, source: 'default' },
       kubernetesVersion: { value: '1.31', source: 'annotation' },
       maxTerminationGracePeriodSeconds: { source: 'unknown' },
+      lbcVersion: { source: 'unknown' },
     });
     const assumed = doctorFixture('01-econnrefused.yaml', { drainTimeoutSeconds: 12, kubernetesVersion: '1.29' });
     expect(assumed.workloads[0]!.budget).toMatchObject({
@@ -302,6 +314,19 @@ describe('the budget', () => {
       drainTimeoutSeconds: { value: 12, source: 'option' },
       kubernetesVersion: { value: '1.29', source: 'option' },
     });
+  });
+
+  it('reads registration and the LBC version from the annotation, else the options', () => {
+    const annotated = doctorVariant(({ deployment }) => {
+      deployment.spec.template.metadata.annotations = {
+        [BUDGET_ANNOTATION]: '{"propagationSeconds":20,"drainTimeoutSeconds":10,"cleanupSeconds":5,"headroomSeconds":10,"kubernetesVersion":"1.30","registrationSeconds":90,"lbcVersion":"2.4.5"}',
+      };
+    }, { registrationSeconds: 200, lbcVersion: '2.14' });
+    expect(annotated.workloads[0]!.budget).toMatchObject({ registrationSeconds: { value: 90, source: 'annotation' }, lbcVersion: { value: '2.4.5', source: 'annotation' } });
+    expect(annotated.workloads[0]!.settings).toMatchObject({ registrationSeconds: 90, lbcVersion: '2.4.5' });
+    const optioned = doctorFixture('01-econnrefused.yaml', { registrationSeconds: 200, lbcVersion: '2.14' });
+    expect(optioned.workloads[0]!.budget).toMatchObject({ registrationSeconds: { value: 200, source: 'option' }, lbcVersion: { value: '2.14', source: 'option' } });
+    expect(optioned.workloads[0]!.settings).toMatchObject({ registrationSeconds: 200, lbcVersion: '2.14' });
   });
 
   it('an invalid annotation is a budget-valid error, and the options fill in', () => {
@@ -327,7 +352,7 @@ describe('the budget', () => {
   it('checks the cluster facts given as options: version and grace cap', () => {
     const old = doctorFixture('01-econnrefused.fixed.yaml', { kubernetesVersion: '1.29' });
     expect(ruleIds(old)).toEqual(['sleep-action-supported/error']);
-    expect(old.workloads[0]!.findings[0]!.fix[0]!.yaml).toContain('exec:\n                command:\n                  - sleep\n                  - "20"');
+    expect(old.workloads[0]!.findings[0]!.fix[0]!.yaml).toBe("spec:\n  template:\n    spec:\n      containers:\n        - name: engine\n          lifecycle:\n            preStop:\n              exec:\n                command:\n                  - sleep\n                  - '20'\n              sleep: null\n");
     const capped = doctorFixture('01-econnrefused.fixed.yaml', { maxTerminationGracePeriodSeconds: 40 });
     expect(ruleIds(capped)).toEqual(['grace-under-cap/error']);
     // The plan for this budget cannot fit under the cap either: no fragment, the reason instead.
@@ -338,5 +363,121 @@ describe('the budget', () => {
   it('rejects invalid options with the budget-valid messages', () => {
     expect(() => doctorText('', { drainTimeoutSeconds: -1 })).toThrow('drainTimeoutSeconds must be 0–3600s (the deregistration delay, at most 3600s, must cover the drain); got -1s.');
     expect(() => doctorText('', { defaultNamespace: 'Not_A_Namespace' })).toThrow(/defaultNamespace must be a namespace name/);
+  });
+});
+
+describe('the serving container', () => {
+  it('is never a mesh sidecar, even when it comes first (linkerd inject output)', () => {
+    const report = doctorVariant(({ deployment, service }) => {
+      deployment.spec.template.spec.containers.unshift({ name: 'linkerd-proxy', image: 'cr.l5d.io/linkerd/proxy:stable-2.14.10', ports: [{ name: 'linkerd-proxy', containerPort: 4143 }] });
+      service.spec.ports[0].targetPort = 7443; // declared by nobody
+    });
+    const w = report.workloads[0]!;
+    expect(w.container).toBe('engine');
+    expect(w.containerReason).toBe('the only application container (no container declares port 7443)');
+  });
+
+  it('says when a sidecar is injected at admission in front of it', () => {
+    const report = doctorVariant(({ deployment }) => {
+      deployment.spec.template.metadata.annotations = { 'linkerd.io/inject': 'enabled' };
+    });
+    expect(report.workloads[0]!.assumptions).toContain(
+      'Linkerd injects its proxy (linkerd.io/inject) at admission: inbound connections pass through linkerd-proxy, which stops accepting them on SIGTERM: give it the same delay as the preStop sleep with config.alpha.linkerd.io/proxy-wait-before-exit-seconds',
+    );
+  });
+
+  it('is not patched when a webhook injects it into a pause placeholder, and the report says so', () => {
+    const report = doctorVariant(({ deployment }) => {
+      const container = deployment.spec.template.spec.containers[0];
+      container.image = 'registry.k8s.io/pause:3.9';
+      delete container.lifecycle;
+    });
+    const w = report.workloads[0]!;
+    expect(w.container).toBeUndefined();
+    expect(w.injected).toBe(
+      'the serving container is injected at admission: container engine is a placeholder (image registry.k8s.io/pause:3.9) that a webhook replaces, so its preStop and probes in the manifest are not the ones that run; set them where the injected container is defined',
+    );
+    expect(w.settings.preStop).toBeUndefined();
+    expect(w.unknown.map((u) => u.field)).toEqual(expect.arrayContaining(['preStop', 'readinessProbe', 'livenessProbe']));
+    // Nothing a fix writes names the placeholder.
+    for (const finding of w.findings) for (const fragment of finding.fix) expect(fragment.yaml).not.toContain('name: engine');
+  });
+});
+
+describe('the rest of the input', () => {
+  it('reads the drain timeout and cleanup from the env contract when no budget annotation gives them', () => {
+    const report = doctorVariant(({ deployment }) => {
+      deployment.spec.template.spec.containers[0].env = [
+        { name: 'GRPC_DRAIN_TIMEOUT_SECONDS', value: '15' },
+        { name: 'GRPC_DRAIN_CLEANUP_SECONDS', value: '3s' },
+      ];
+    });
+    expect(report.workloads[0]!.budget).toMatchObject({ drainTimeoutSeconds: { value: 15, source: 'env' }, cleanupSeconds: { value: 3, source: 'env' } });
+  });
+
+  it('takes the replicas (1 when unset), and none when an autoscaler owns them', () => {
+    expect(doctorVariant(() => undefined).workloads[0]!.settings.rollout).toMatchObject({ replicas: 3 });
+    const scaled = doctorVariant(({ all }) => {
+      all.push({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'engine' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'engine' }, minReplicas: 2, maxReplicas: 9 } });
+    });
+    const rollout = scaled.workloads[0]!.settings.rollout!;
+    expect(rollout.replicas).toBeUndefined();
+    expect(rollout.autoscaled).toBe(true);
+    const keda = doctorVariant(({ all }) => {
+      all.push({ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'engine-scaler' }, spec: { scaleTargetRef: { name: 'engine' } } });
+    });
+    expect(keda.workloads[0]!.settings.rollout!.autoscaled).toBe(true);
+  });
+});
+
+describe('the NLB side', () => {
+  it.each([
+    ['a number', '8733', {}, { port: 8733 }, undefined],
+    ['traffic-port', 'traffic-port', {}, { port: 'traffic-port' }, undefined],
+    ['a Service port name with a numeric targetPort (ip): its targetPort', 'health', { name: 'health', port: 8733, targetPort: 8733 }, { port: 8733, portName: 'health' }, undefined],
+    ['a Service port name whose targetPort is named (ip): the LBC fails', 'health', { name: 'health', port: 8733, targetPort: 'health' }, { portName: 'health' }, "cannot use named healthCheckPort for IP TargetType when service's targetPort is a named port"],
+    ['a name no Service port has', 'nope', {}, { portName: 'nope' }, 'the Service has no port named "nope"'],
+  ] as const)('reads healthcheck-port as %s', (_what, value, extraPort, expected, note) => {
+    const report = doctorVariant(({ service }) => {
+      service.metadata.annotations[LBC_ANNOTATION.healthCheckPort] = value;
+      if ('name' in extraPort) service.spec.ports.push(extraPort);
+    });
+    const w = report.workloads[0]!;
+    const hc = w.settings.healthCheck!;
+    expect({ port: hc.port, portName: hc.portName }).toEqual({ port: undefined, portName: undefined, ...expected });
+    if (note) expect(w.notes.join('\n')).toContain(note);
+  });
+
+  it('merges a port\'s own target-group attributes over the Service-wide ones, and its fix writes there', () => {
+    const report = doctorVariant(({ service }) => {
+      service.metadata.annotations[`${LBC_ANNOTATION.targetGroupAttributes}.443`] = 'deregistration_delay.timeout_seconds=5,preserve_client_ip.enabled=true';
+    });
+    const w = report.workloads[0]!;
+    expect(w.settings.deregistrationDelaySeconds).toBe(5);
+    expect(w.settings.connectionTermination).toBe(true); // from the Service-wide annotation
+    expect(w.settings.perPortTargetGroupAttributes).toBe(true);
+    const finding = w.findings.find((f) => f.rule === 'deregistration-delay-covers-drain')!;
+    expect(finding.location.line).toBeDefined();
+    expect(finding.fix[0]!.yaml).toBe(`metadata:\n  annotations:\n    ${LBC_ANNOTATION.targetGroupAttributes}.443: 'deregistration_delay.timeout_seconds=45,preserve_client_ip.enabled=true'\n`);
+    expect(finding.fixNote).toContain("this port's own attributes override the Service-wide annotation");
+  });
+
+  it('ignores the per-port annotation for an LBC older than 2.14, as that controller does', () => {
+    const report = doctorVariant(({ service }) => {
+      service.metadata.annotations[`${LBC_ANNOTATION.targetGroupAttributes}.443`] = 'deregistration_delay.timeout_seconds=5';
+    }, { lbcVersion: '2.13.4' });
+    const w = report.workloads[0]!;
+    expect(w.settings.deregistrationDelaySeconds).toBe(45);
+    // Still flagged, so that lbc-supports can say that this controller ignores it.
+    expect(w.settings.perPortTargetGroupAttributes).toBe(true);
+    expect(w.notes).toContain(`${LBC_ANNOTATION.targetGroupAttributes}.443 is ignored by Load Balancer Controller 2.13.4 (per-port attributes since 2.14.0): the Service-wide attributes apply to this port.`);
+  });
+
+  it('reads the success codes of an HTTP check (LBC default 200-399)', () => {
+    expect(doctorVariant(() => undefined).workloads[0]!.settings.healthCheck!.successCodes).toBe('200-399');
+    const wide = doctorVariant(({ service }) => {
+      service.metadata.annotations['service.beta.kubernetes.io/aws-load-balancer-healthcheck-success-codes'] = '200-599';
+    });
+    expect(wide.workloads[0]!.settings.healthCheck!.successCodes).toBe('200-599');
   });
 });

@@ -1,6 +1,6 @@
-import { formatJson, formatSarif, formatText, toSarif } from '../../src/doctor';
+import { diagnoseManifests, formatJson, formatSarif, formatText, toSarif } from '../../src/doctor';
 import { RULE_INFO } from '../../src/rules';
-import { doctorFixture } from './helpers';
+import { doctorFixture, readFixture } from './helpers';
 
 describe('findings, word for word', () => {
   it('row 2: grace-covers-drain names the numbers, the symptom, the location and the fix', () => {
@@ -42,7 +42,7 @@ describe('findings, word for word', () => {
           'metadata:',
           '  annotations:',
           '    service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol: http',
-          '    service.beta.kubernetes.io/aws-load-balancer-healthcheck-port: "8081"',
+          "    service.beta.kubernetes.io/aws-load-balancer-healthcheck-port: '8081'",
           '    service.beta.kubernetes.io/aws-load-balancer-healthcheck-path: /readyz',
           '',
         ].join('\n'),
@@ -58,11 +58,15 @@ describe('findings, word for word', () => {
     ]);
   });
 
-  it('row 5: the fix keeps the attributes set for other reasons', () => {
-    const finding = doctorFixture('05-lingering.yaml').workloads[0]!.findings.find((f) => f.rule === 'connection-termination-enabled')!;
-    expect(finding.fix[0]!.yaml).toBe(
-      'metadata:\n  annotations:\n    service.beta.kubernetes.io/aws-load-balancer-target-group-attributes: deregistration_delay.timeout_seconds=45,deregistration_delay.connection_termination.enabled=true,target_health_state.unhealthy.connection_termination.enabled=false,target_health_state.unhealthy.draining_interval_seconds=10,preserve_client_ip.enabled=true\n',
-    );
+  it('row 5: the fix keeps the attributes set for other reasons, in their order, and carries every change of the workload', () => {
+    const findings = doctorFixture('05-lingering.yaml').workloads[0]!.findings;
+    const attributes =
+      "metadata:\n  annotations:\n    service.beta.kubernetes.io/aws-load-balancer-target-group-attributes: 'preserve_client_ip.enabled=true,deregistration_delay.timeout_seconds=45,deregistration_delay.connection_termination.enabled=true'\n";
+    // Both fixes write the same annotation: applied alone or one after the other, neither undoes the other.
+    expect(findings.map((f) => [f.rule, f.fix.map((fragment) => fragment.yaml)])).toEqual([
+      ['deregistration-delay-bounded', [attributes]],
+      ['connection-termination-enabled', [attributes]],
+    ]);
   });
 });
 
@@ -70,12 +74,13 @@ describe('text output', () => {
   it('is plain without color and says what was assumed and what is unknown', () => {
     const text = formatText(doctorFixture('05-lingering.yaml'));
     expect(text).not.toMatch(/\u001b\[/);
-    expect(text).toContain('Deployment notify/push-gateway  fixtures/05-lingering.yaml:10\n');
+    expect(text).toContain('Deployment notify/push-gateway  gRPC behind an NLB · fixtures/05-lingering.yaml:10\n');
+    expect(text).toContain('  frontend   Service notify/push-gateway, port 443 → 6565 — Load Balancer Controller NLB, ip targets\n');
     expect(text).toContain('  budget     propagation 20s (assumed: default), drain timeout 10s (assumed: default), cleanup 5s (assumed: default), headroom 10s (assumed: default)\n');
     expect(text).toContain('  unknown    kubernetesVersion: not given');
     expect(text).toContain('  warning connection-termination-enabled  connectionTermination · fixtures/05-lingering.yaml:67\n');
     expect(text).toContain('    symptom: old connections linger minutes after the pod is gone\n');
-    expect(text.endsWith('! 0 errors, 2 warnings in 1 gRPC workload (4 objects read)\n')).toBe(true);
+    expect(text.endsWith('! 0 errors, 2 warnings in 1 workload behind a load balancer (4 objects read)\n')).toBe(true);
   });
 
   it('colors only when asked', () => {
@@ -86,7 +91,8 @@ describe('text output', () => {
 describe('JSON output', () => {
   it('carries the whole report', () => {
     const json = JSON.parse(formatJson(doctorFixture('02-sigkill.yaml')));
-    expect(json).toMatchObject({ version: 1, tool: 'grpc-drain doctor', errorCount: 1, warningCount: 1, objectCount: 4 });
+    expect(json).toMatchObject({ version: 2, tool: 'grpc-drain doctor', errorCount: 1, warningCount: 1, objectCount: 4, problems: [], inputNotes: [] });
+    expect(json.workloads[0]).toMatchObject({ protocol: 'gRPC', provisioner: 'lbc' });
     expect(json.workloads[0].budget.drainTimeoutSeconds).toEqual({ value: 10, source: 'annotation' });
     expect(json.workloads[0].findings.map((f: { rule: string }) => f.rule)).toEqual(['grace-covers-drain', 'deregistration-delay-bounded']);
     expect(json.workloads[0].settings.preStop).toEqual({ kind: 'sleep', seconds: 20 });
@@ -119,6 +125,16 @@ describe('SARIF output', () => {
     // The Service's target-group attributes annotation, in the Service document.
     expect(warning!.locations[0]!.physicalLocation.region).toEqual({ startLine: 70, startColumn: 5 });
     expect(JSON.parse(formatSarif(report))).toEqual(JSON.parse(JSON.stringify(sarif)));
+  });
+
+  it('reports unusable inputs as warnings of the run, and input notes as notes', () => {
+    const report = diagnoseManifests([
+      { path: 'good.yaml', text: readFixture('02-sigkill.yaml') },
+      { path: 'values.yaml', text: 'replicas: [1\n' },
+    ]);
+    const notifications = toSarif(report).runs[0]!.invocations[0]!.toolExecutionNotifications;
+    expect(notifications[0]).toEqual({ level: 'warning', message: { text: 'values.yaml:2:1: document 1 is not valid YAML (unexpected end of the stream within a flow collection), so it is skipped' } });
+    expect(report.workloads).toHaveLength(1);
   });
 
   it('names stdin as an artifact and keeps List items as properties', () => {

@@ -215,11 +215,21 @@ describe('the packed tarball', () => {
     const project = join(work, 'installs');
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'installs', version: '1.0.0', private: true }));
-    // The dependencies as tarballs of the installed copies: `--offline` needs no registry.
-    const deps = Object.keys(manifest.dependencies).map((pkg) => join(work, run('npm', ['pack', '--loglevel=silent', '--ignore-scripts', '--pack-destination', work, join(ROOT, 'node_modules', pkg)], ROOT).trim()));
+    // The dependencies, and theirs, as tarballs of the installed copies: `--offline` needs no registry.
+    const closure = new Set<string>();
+    const visit = (pkg: string) => {
+      if (closure.has(pkg)) return;
+      closure.add(pkg);
+      const deps = (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
+      for (const dep of Object.keys(deps)) visit(dep);
+    };
+    for (const pkg of Object.keys(manifest.dependencies)) visit(pkg);
+    // commander and yaml have none; js-yaml 3 (the doctor's loader) brings argparse, sprintf-js and esprima.
+    expect([...closure].sort()).toEqual(['argparse', 'commander', 'esprima', 'js-yaml', 'sprintf-js', 'yaml']);
+    const deps = [...closure].map((pkg) => join(work, run('npm', ['pack', '--loglevel=silent', '--ignore-scripts', '--pack-destination', work, join(ROOT, 'node_modules', pkg)], ROOT).trim()));
     const install = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=warn', tarball, ...deps], { cwd: project, encoding: 'utf8' });
     expect(install.status).toBe(0);
-    expect(install.stdout).toContain('added 3 packages');
+    expect(install.stdout).toContain('added 7 packages');
     // npm 11 would say "npm warn install-scripts ... grpc-drain@0.1.0 (prepare: ...)".
     expect(install.stderr).toBe('');
     expect(existsSync(join(project, 'node_modules', 'grpc-drain', 'lib', 'index.js'))).toBe(true);

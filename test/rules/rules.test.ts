@@ -86,6 +86,9 @@ const passing: Record<RuleId, Case[]> = {
     ['zero sleep on 1.33', settings({ preStop: { kind: 'sleep', seconds: 0 }, kubernetesVersion: '1.33' })],
     ['native sleep on an unknown version', settings({ kubernetesVersion: undefined })],
     ['native sleep on v1.31.2-eks-1', settings({ kubernetesVersion: 'v1.31.2-eks-1' })],
+    // The application's own binary: its delay is prestop-covers-propagation's business, not a missing sleep.
+    ['an app-provided exec hook (/wait-shutdown)', settings({ preStop: { kind: 'exec', command: ['/wait-shutdown'] } })],
+    ['an exec hook that waits for nothing (echo sleep 30)', settings({ preStop: { kind: 'exec', command: ['echo', 'sleep', '30'], seconds: 0 } })],
   ],
   'healthcheck-uses-readiness': [
     ['HTTPS on the readiness endpoint', withHealthCheck({ protocol: 'HTTPS' })],
@@ -292,7 +295,7 @@ const failing: Record<RuleId, FailingCase[]> = {
     [
       'exec sleep on 1.28',
       settings({ preStop: { kind: 'exec', command: ['/bin/sh', '-c', 'sleep 20'], seconds: 20 }, kubernetesVersion: '1.28' }),
-      [{ severity: 'warning', field: 'preStop', message: 'the preStop hook execs /bin/sh inside the container: a distroless or scratch image has none, the hook fails at once and SIGTERM arrives at t=0. Make sure the image ships it, or use the native sleep action once the cluster runs Kubernetes ≥ 1.30.' }],
+      [{ severity: 'warning', field: 'preStop', message: 'the preStop hook execs /bin/sh and sleep inside the container: a distroless or scratch image has none, the hook fails at once and SIGTERM arrives at t=0. Make sure the image ships them, or use the native sleep action once the cluster runs Kubernetes ≥ 1.30.' }],
     ],
   ],
   'healthcheck-uses-readiness': [
@@ -387,12 +390,37 @@ const failing: Record<RuleId, FailingCase[]> = {
       [{ severity: 'warning', field: 'deregistrationDelaySeconds', message: "deregistration_delay.timeout_seconds is not set, so AWS's 300s default applies: a deregistered pod stays draining in the NLB for 300s, 270s after the kubelet has killed it at 30s, and connections to it linger that long. Set deregistration_delay.timeout_seconds=45 together with terminationGracePeriodSeconds=45 (sleep + drain timeout + cleanup + headroom)." }],
     ],
     [
+      'a sleep shorter than the propagation: the delay follows the grace the fixes leave (the sleep raised to 20s)',
+      settings({ deregistrationDelaySeconds: 300, deregistrationDelaySource: 'aws-default', preStop: { kind: 'sleep', seconds: 5 }, terminationGracePeriodSeconds: 30 }),
+      [{ severity: 'warning', field: 'deregistrationDelaySeconds', message: "deregistration_delay.timeout_seconds is not set, so AWS's 300s default applies: a deregistered pod stays draining in the NLB for 300s, 270s after the kubelet has killed it at 30s, and connections to it linger that long. Set deregistration_delay.timeout_seconds=45 together with terminationGracePeriodSeconds=45 (sleep + drain timeout + cleanup + headroom)." }],
+    ],
+    [
+      'no preStop: the delay counts the sleep the fix adds',
+      settings({ deregistrationDelaySeconds: 300, deregistrationDelaySource: 'aws-default', preStop: { kind: 'none' }, terminationGracePeriodSeconds: 30 }),
+      [{ severity: 'warning', field: 'deregistrationDelaySeconds', message: "deregistration_delay.timeout_seconds is not set, so AWS's 300s default applies: a deregistered pod stays draining in the NLB for 300s, 270s after the kubelet has killed it at 30s, and connections to it linger that long. Set deregistration_delay.timeout_seconds=45 together with terminationGracePeriodSeconds=45 (sleep + drain timeout + cleanup + headroom)." }],
+    ],
+    [
+      'a grace period above the cluster cap: the delay ends where the kubelet kills the pod',
+      settings({ deregistrationDelaySeconds: 300, deregistrationDelaySource: 'aws-default', terminationGracePeriodSeconds: 180, maxTerminationGracePeriodSeconds: 120 }),
+      [{ severity: 'warning', field: 'deregistrationDelaySeconds', message: "deregistration_delay.timeout_seconds is not set, so AWS's 300s default applies: a deregistered pod stays draining in the NLB for 300s, 120s after the kubelet has killed it at 180s, and connections to it linger that long. Set deregistration_delay.timeout_seconds=120 (the cluster's cap on the grace period, where the kubelet kills the pod) in the target-group attributes." }],
+    ],
+    [
+      'a grace period beyond 3600s: the delay stops at AWS’s maximum',
+      settings({ deregistrationDelaySeconds: 300, deregistrationDelaySource: 'aws-default', terminationGracePeriodSeconds: 7200 }),
+      [{ severity: 'warning', field: 'deregistrationDelaySeconds', message: "deregistration_delay.timeout_seconds is not set, so AWS's 300s default applies: a deregistered pod stays draining in the NLB for 300s, and connections to it linger that long. Set deregistration_delay.timeout_seconds=3600 (AWS's maximum; the grace period is longer) in the target-group attributes." }],
+    ],
+    [
       'a delay beyond AWS’s 3600s',
       settings({ deregistrationDelaySeconds: 4000 }),
       [{ severity: 'error', field: 'deregistrationDelaySeconds', message: "deregistration_delay.timeout_seconds (4000s) is outside AWS's range 0–3600s: AWS rejects the target-group attributes. Set it to the grace period (deregistration_delay.timeout_seconds=45)." }],
     ],
   ],
   'deregistration-delay-covers-drain': [
+    [
+      'a 20s delay for sleep 5 + drain 10 with propagation 20: the delay named counts the sleep raised to the propagation',
+      settings({ deregistrationDelaySeconds: 10, preStop: { kind: 'sleep', seconds: 5 }, terminationGracePeriodSeconds: 60 }),
+      [{ severity: 'error', field: 'deregistrationDelaySeconds', message: "deregistration_delay.timeout_seconds (10s) must be ≥ preStop sleep + drain timeout (5s + 10s = 15s): the NLB ends the draining state 5s before the server's drain ends and, with connection termination on, resets the connections still in use, failing in-flight RPCs. Set deregistration_delay.timeout_seconds=60." }],
+    ],
     [
       'a 15s delay for sleep 20 + drain 10',
       settings({ deregistrationDelaySeconds: 15 }),

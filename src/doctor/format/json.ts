@@ -1,11 +1,14 @@
 import type { DoctorReport } from '../types';
 
-/** Version of the JSON report's shape; raised on an incompatible change. */
-export const DOCTOR_JSON_VERSION = 1;
+/**
+ * Version of the JSON report's shape; raised on an incompatible change (2: `problems` and
+ * `inputNotes`, per-workload `protocol`, `provisioner` and `injected`, budget source `env`).
+ */
+export const DOCTOR_JSON_VERSION = 2;
 
 /**
  * The report as JSON for machines: `{ version, tool, sources, objectCount, errorCount,
- * warningCount, notes, workloads: [...] }`, each workload with its budget (value and
+ * warningCount, problems, inputNotes, notes, workloads: [...] }`, each workload with its budget (value and
  * source), settings, assumptions, unknowns and findings (rule, severity, field, symptom,
  * message, location, fix fragments).
  */
@@ -17,6 +20,8 @@ export function formatJson(report: DoctorReport): string {
     objectCount: report.objectCount,
     errorCount: report.errorCount,
     warningCount: report.warningCount,
+    problems: report.problems,
+    inputNotes: report.inputNotes,
     notes: report.notes,
     workloads: report.workloads,
   };

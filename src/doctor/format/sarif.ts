@@ -1,7 +1,7 @@
 import { RULE_INFO } from '../../rules';
 import type { SourceLocation } from '../manifests';
 import type { DoctorFinding, DoctorReport } from '../types';
-import { describeRef } from './text';
+import { describeLocation, describeProblem, describeRef } from './text';
 
 /**
  * SARIF 2.1.0 (OASIS, https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html),
@@ -22,7 +22,7 @@ export interface SarifRun {
   readonly results: readonly SarifResult[];
   readonly invocations: readonly {
     readonly executionSuccessful: boolean;
-    readonly toolExecutionNotifications: readonly { readonly level: 'note'; readonly message: { readonly text: string } }[];
+    readonly toolExecutionNotifications: readonly { readonly level: 'note' | 'warning'; readonly message: { readonly text: string } }[];
   }[];
 }
 
@@ -108,9 +108,11 @@ export function toSarif(report: DoctorReport): SarifLog {
     properties: { symptom: rule.symptom },
   }));
   const notes = [
+    ...report.inputNotes.map((note) => `${describeLocation(note.location)}: ${note.message}`),
     ...report.notes,
     ...report.workloads.flatMap((w) => w.notes.map((note) => `${describeRef(w.workload)}: ${note}`)),
   ];
+  const problems = report.problems.map(describeProblem);
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -118,7 +120,12 @@ export function toSarif(report: DoctorReport): SarifLog {
       {
         tool: { driver: { name: 'grpc-drain', rules } },
         results: report.workloads.flatMap((w) => w.findings.map(result)),
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notes.map((text) => ({ level: 'note', message: { text } })) }],
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: [...problems.map((text) => ({ level: 'warning' as const, message: { text } })), ...notes.map((text) => ({ level: 'note' as const, message: { text } }))],
+          },
+        ],
       },
     ],
   };

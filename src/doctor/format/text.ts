@@ -1,4 +1,4 @@
-import type { SourceLocation } from '../manifests';
+import type { InputProblem, SourceLocation } from '../manifests';
 import type { DoctorFinding, DoctorReport, FrontendRef, ObjectRef, SourcedValue, WorkloadDiagnosis } from '../types';
 import { plural, styleFor, type Style } from './style';
 
@@ -22,16 +22,31 @@ export function describeLocation(location: SourceLocation): string {
   return `${location.file} (document ${location.document}${location.item !== undefined ? `, item ${location.item + 1}` : ''})`;
 }
 
-function describeFrontend(frontend: FrontendRef | undefined): string {
-  if (!frontend) return 'none in the input (diagnosed because it carries the grpc-drain.dev/budget annotation; NLB settings unknown)';
+const PROVISIONER: Readonly<Record<NonNullable<WorkloadDiagnosis['provisioner']>, string>> = {
+  lbc: 'Load Balancer Controller NLB',
+  'in-tree-nlb': 'in-tree NLB',
+  'in-tree-classic': 'Classic Load Balancer',
+  'target-group-binding': 'target group outside Kubernetes',
+};
+
+function describeFrontend(diagnosis: WorkloadDiagnosis): string {
+  const frontend: FrontendRef | undefined = diagnosis.frontend;
+  if (!frontend) return 'none in the input (diagnosed because it carries the grpc-drain.dev/budget annotation; load-balancer settings unknown)';
   const ports = frontend.port !== undefined ? `, port ${frontend.port}${frontend.targetPort !== undefined ? ` → ${frontend.targetPort}` : ''}` : '';
   const via = frontend.service !== undefined ? ` (Service ${frontend.service})` : '';
-  return `${describeRef(frontend)}${via}${ports}`;
+  const targets = diagnosis.settings.targetType !== undefined ? `, ${diagnosis.settings.targetType} targets` : '';
+  const what = diagnosis.provisioner !== undefined ? ` — ${PROVISIONER[diagnosis.provisioner]}${targets}` : '';
+  return `${describeRef(frontend)}${via}${ports}${what}`;
+}
+
+/** `a workload behind an NLB`, `a gRPC workload behind an NLB`: what the workload is, and nothing more. */
+function describeWorkload(diagnosis: WorkloadDiagnosis): string {
+  return `${diagnosis.protocol !== undefined ? `${diagnosis.protocol} ` : ''}${diagnosis.provisioner === 'in-tree-classic' ? 'behind a Classic Load Balancer' : 'behind an NLB'}`;
 }
 
 function sourced(label: string, value: SourcedValue<number | string>, unit: string): string {
   if (value.value === undefined) return `${label} unknown`;
-  const tag = value.source === 'annotation' ? 'annotation' : value.source === 'option' ? 'assumed: option' : 'assumed: default';
+  const tag = value.source === 'annotation' ? 'annotation' : value.source === 'env' ? 'env' : value.source === 'option' ? 'assumed: option' : 'assumed: default';
   return `${label} ${value.value}${unit} (${tag})`;
 }
 
@@ -58,9 +73,10 @@ function formatFinding(finding: DoctorFinding, style: Style): string[] {
 
 function formatWorkload(diagnosis: WorkloadDiagnosis, style: Style): string[] {
   const { budget } = diagnosis;
-  const lines = [style.bold(`${describeRef(diagnosis.workload)}`) + style.dim(`  ${describeLocation(diagnosis.location)}`)];
-  lines.push(`  ${style.dim('container')}  ${diagnosis.container ?? '(none)'}: ${diagnosis.containerReason}`);
-  lines.push(`  ${style.dim('frontend ')}  ${describeFrontend(diagnosis.frontend)}`);
+  const lines = [style.bold(`${describeRef(diagnosis.workload)}`) + style.dim(`  ${describeWorkload(diagnosis)} · ${describeLocation(diagnosis.location)}`)];
+  lines.push(`  ${style.dim('container')}  ${diagnosis.container ?? '(not in the manifest)'}: ${diagnosis.containerReason}`);
+  if (diagnosis.injected !== undefined) lines.push(`  ${style.warning('injected ')}  ${diagnosis.injected}`);
+  lines.push(`  ${style.dim('frontend ')}  ${describeFrontend(diagnosis)}`);
   lines.push(
     `  ${style.dim('budget   ')}  ${[
       sourced('propagation', budget.propagationSeconds, 's'),
@@ -72,6 +88,7 @@ function formatWorkload(diagnosis: WorkloadDiagnosis, style: Style): string[] {
   const cluster = [
     budget.kubernetesVersion.value !== undefined ? `Kubernetes ${budget.kubernetesVersion.value} (${budget.kubernetesVersion.source})` : 'Kubernetes version unknown',
     budget.maxTerminationGracePeriodSeconds.value !== undefined ? `grace cap ${budget.maxTerminationGracePeriodSeconds.value}s (${budget.maxTerminationGracePeriodSeconds.source})` : 'no grace cap known',
+    ...(diagnosis.provisioner === 'lbc' && budget.lbcVersion.value !== undefined ? [`Load Balancer Controller ${budget.lbcVersion.value} (${budget.lbcVersion.source})`] : []),
   ];
   lines.push(`  ${style.dim('cluster  ')}  ${cluster.join(', ')}`);
   for (const assumption of diagnosis.assumptions) lines.push(`  ${style.dim('assumed  ')}  ${assumption}`);
@@ -88,6 +105,13 @@ function formatWorkload(diagnosis: WorkloadDiagnosis, style: Style): string[] {
   return lines;
 }
 
+/** `values.yaml:5:11: document 1 is not valid YAML (…)`; a file-level problem that names its file is shown as it is. */
+export function describeProblem(problem: InputProblem): string {
+  if (problem.line === undefined && problem.message.includes(problem.file)) return problem.message;
+  const where = problem.line !== undefined ? `${problem.file}:${problem.line}${problem.column !== undefined ? `:${problem.column}` : ''}` : problem.file;
+  return `${where}: ${problem.message}`;
+}
+
 /** The report as text for a terminal: one block per workload, findings with their fix, a summary line. */
 export function formatText(report: DoctorReport, options: TextFormatOptions = {}): string {
   const style = styleFor(options.color ?? false);
@@ -95,9 +119,13 @@ export function formatText(report: DoctorReport, options: TextFormatOptions = {}
   for (const diagnosis of report.workloads) {
     lines.push(...formatWorkload(diagnosis, style), '');
   }
+  for (const problem of report.problems) lines.push(`${style.warning('unusable:')} ${describeProblem(problem)}`);
+  for (const note of report.inputNotes) lines.push(`${style.dim('note:')} ${describeLocation(note.location)}: ${note.message}`);
   for (const note of report.notes) lines.push(`${style.dim('note:')} ${note}`);
-  if (report.notes.length > 0) lines.push('');
-  const counts = `${plural(report.errorCount, 'error')}, ${plural(report.warningCount, 'warning')} in ${plural(report.workloads.length, 'gRPC workload')} (${plural(report.objectCount, 'object')} read)`;
-  lines.push(report.errorCount > 0 ? style.error(`✖ ${counts}`) : report.warningCount > 0 ? style.warning(`! ${counts}`) : style.ok(`✔ ${counts}`));
+  if (report.notes.length + report.problems.length + report.inputNotes.length > 0) lines.push('');
+  const workloads = report.workloads.length === 1 ? '1 workload behind a load balancer' : `${report.workloads.length} workloads behind load balancers`;
+  const unusable = report.problems.length > 0 ? `; ${plural(report.problems.length, 'input')} unusable` : '';
+  const counts = `${plural(report.errorCount, 'error')}, ${plural(report.warningCount, 'warning')} in ${workloads} (${plural(report.objectCount, 'object')} read${unusable})`;
+  lines.push(report.errorCount > 0 ? style.error(`✖ ${counts}`) : report.warningCount > 0 || report.problems.length > 0 ? style.warning(`! ${counts}`) : style.ok(`✔ ${counts}`));
   return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,161 @@
+/** Reading manifests as Kubernetes and Helm do, and locating fields only when asked. */
+import { readdirSync, readFileSync, statSync } from 'fs';
+import * as path from 'path';
+import { readManifestText, parseManifestText, ManifestParseError } from '../../src/doctor';
+import { splitDocuments } from '../../src/doctor/input/documents';
+import { safeLoadAll } from '../../src/doctor/input/js-yaml';
+import { DocumentLocator } from '../../src/doctor/input/locate';
+import { GIVE_UP, scanLines, scanLocate } from '../../src/doctor/input/scan';
+import { doctorText, FIXTURES } from './helpers';
+
+describe('cutting a stream into documents', () => {
+  it.each([
+    ['a: 1\n', [[1, 1]]],
+    ['---\na: 1\n---\nb: 2\n', [[1, 1], [2, 3]]],
+    ['# Source: chart/templates/a.yaml\n---\na: 1\n', [[1, 2]]],
+    ['a: 1\n---\n', [[1, 1], [2, 2]]],
+    ['a: |\n  text\n--- # next\nb: 2\n', [[1, 1], [2, 3]]],
+    ['a: 1\n...\nb: 2\n', [[1, 1], [2, 3]]],
+    ['a: "---"\n----\nb: c\n', [[1, 1]]],
+    ['\ufeff---\na: 1\n', [[1, 1]]],
+  ] as const)('%j → documents at lines %j', (text, expected) => {
+    expect(splitDocuments(text).map((c) => [c.index, c.line])).toEqual(expected);
+  });
+});
+
+describe('reading like Kubernetes and Helm', () => {
+  it('keeps the last value of a key given twice, and says where (the hatchet chart writes `name` twice)', () => {
+    const read = readManifestText({ path: 'svc.yaml', text: 'kind: Service\nmetadata:\n  name: engine\nspec:\n  ports:\n    - name: http\n      port: 7070\n      name: grpc\n' });
+    expect(read.problems).toEqual([]);
+    expect(read.objects[0]!.object).toEqual({ kind: 'Service', metadata: { name: 'engine' }, spec: { ports: [{ name: 'grpc', port: 7070 }] } });
+    expect(read.notes).toEqual([
+      {
+        location: { file: 'svc.yaml', document: 1, line: 8, column: 7 },
+        message: 'key name appears twice in one mapping: the last value is used, as Helm and kubectl\'s decoder do; kubectl apply with field validation Strict (--validate=strict) rejects the object',
+      },
+    ]);
+  });
+
+  it('honours merge keys, later keys overriding merged ones', () => {
+    const text = 'kind: Deployment\nmetadata: {name: x}\nspec:\n  a: &base {x: 1, y: 2}\n  b:\n    <<: *base\n    y: 3\n';
+    const object = readManifestText({ path: 'm.yaml', text }).objects[0]!.object as { spec: { b: unknown } };
+    expect(object.spec.b).toEqual({ x: 1, y: 3 });
+  });
+
+  it('skips one broken document with its line, and reads the others of the file', () => {
+    const read = readManifestText({ path: 'all.yaml', text: 'kind: Namespace\nmetadata: {name: a}\n---\nkind: [broken\n---\nkind: Namespace\nmetadata: {name: b}\n' });
+    expect(read.objects.map((o) => (o.object['metadata'] as { name: string }).name)).toEqual(['a', 'b']);
+    expect(read.problems).toEqual([{ file: 'all.yaml', document: 2, line: 5, column: 1, message: 'document 2 is not valid YAML (unexpected end of the stream within a flow collection), so it is skipped' }]);
+  });
+
+  it('refuses an alias bomb like go-yaml v2 does, instead of expanding it', () => {
+    const bomb = ['kind: Service', 'a: &a ["x","x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`)].join('\n');
+    const read = readManifestText({ path: 'bomb.yaml', text: bomb });
+    expect(read.objects).toEqual([]);
+    expect(read.problems[0]!.message).toBe("document 1 uses 120 aliases; Kubernetes' YAML decoder refuses more than 100 (excessive aliasing), so this document is skipped");
+  });
+
+  it('reports a binary file as unusable', () => {
+    expect(readManifestText({ path: 'x.bin', text: 'kind: A\u0000' }).problems[0]!.message).toBe('the file holds NUL bytes: it is not a YAML or JSON text');
+  });
+
+  it('keeps the strict reader for synthesized manifests (the cdk8s plugin)', () => {
+    expect(() => parseManifestText({ path: 'x.yaml', text: 'kind: [' })).toThrow(ManifestParseError);
+    expect(() => parseManifestText({ path: 'x.yaml', text: 'kind: [' })).toThrow('x.yaml:2:1: document 1 is not valid YAML (unexpected end of the stream within a flow collection)');
+  });
+
+  it('warns about an object given twice across inputs and diagnoses the last one', () => {
+    const report = doctorText('kind: Service\nmetadata: {name: a}\n---\nkind: Service\nmetadata: {name: a, labels: {v: "2"}}\n');
+    expect(report.inputNotes.map((n) => n.message)).toEqual(['Service default/a is given 2 times (input.yaml:1, input.yaml:4): applied in order, each replaces the one before, so only the last is diagnosed']);
+  });
+});
+
+describe('locating fields', () => {
+  const text = [
+    '# Source: chart/templates/deployment.yaml', // 1
+    '---', // 2
+    'apiVersion: apps/v1', // 3
+    'kind: Deployment', // 4
+    'metadata:', // 5
+    '  name: api', // 6
+    'spec:', // 7
+    '  template:', // 8
+    '    spec:', // 9
+    '      containers:', // 10
+    '      - name: sidecar', // 11
+    '        image: envoy', // 12
+    '      - name: api # the server', // 13
+    '        lifecycle:', // 14
+    '          preStop: {exec: {command: [/wait-shutdown]}}', // 15
+    '      terminationGracePeriodSeconds: 300', // 16
+  ].join('\n');
+
+  it.each([
+    [[], 3, 1],
+    [['spec', 'template', 'spec', 'terminationGracePeriodSeconds'], 16, 7],
+    [['spec', 'template', 'spec', 'containers', 1], 13, 9],
+    [['spec', 'template', 'spec', 'containers', 1, 'lifecycle', 'preStop'], 15, 11],
+    // The deepest part that exists: the container, for a probe it does not have.
+    [['spec', 'template', 'spec', 'containers', 1, 'readinessProbe'], 13, 9],
+  ] as const)('%j is at line %i, column %i', (path, line, column) => {
+    const object = readManifestText({ path: 'd.yaml', text }).objects[0]!;
+    expect(object.locate!(path)).toEqual({ file: 'd.yaml', document: 1, line, column });
+  });
+
+  it('points at the merge key for a field that came from one', () => {
+    const object = readManifestText({ path: 'm.yaml', text: 'kind: Service\nmetadata:\n  name: a\n  annotations:\n    <<: {x: "1"}\n' }).objects[0]!;
+    expect(object.locate!(['metadata', 'annotations', 'x'])).toMatchObject({ line: 5, column: 5 });
+  });
+
+  it('locates List items with their index', () => {
+    const object = readManifestText({ path: 'l.yaml', text: 'kind: List\nitems:\n- kind: Service\n  metadata: {name: a}\n- kind: Service\n  metadata: {name: b}\n' }).objects[1]!;
+    expect(object.location).toEqual({ file: 'l.yaml', document: 1, item: 1, line: 5, column: 3 });
+    expect(object.locate!(['metadata', 'name'])).toEqual({ file: 'l.yaml', document: 1, item: 1, line: 6, column: 14 });
+  });
+});
+
+describe('the line scan agrees with the parse', () => {
+  function files(dir: string): string[] {
+    return readdirSync(dir)
+      .sort()
+      .flatMap((name) => (statSync(path.join(dir, name)).isDirectory() ? files(path.join(dir, name)) : /\.(ya?ml|json)$/.test(name) ? [path.join(dir, name)] : []));
+  }
+
+  /** Every path into a value, plus one missing key under each mapping (the deepest-found case). */
+  function paths(value: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+    out.push(prefix);
+    if (Array.isArray(value)) value.forEach((item, i) => paths(item, [...prefix, i], out));
+    else if (typeof value === 'object' && value !== null) {
+      out.push([...prefix, 'no-such-key']);
+      for (const [key, item] of Object.entries(value)) paths(item, [...prefix, key], out);
+    }
+    return out;
+  }
+
+  it('on every field of every document of the fixtures, wherever the scan answers', () => {
+    let answered = 0;
+    let checked = 0;
+    for (const file of files(FIXTURES)) {
+      for (const chunk of splitDocuments(readFileSync(file, 'utf8'))) {
+        let values: unknown[];
+        try {
+          values = safeLoadAll(chunk.text, { json: true });
+        } catch {
+          continue;
+        }
+        const locator = new DocumentLocator(chunk);
+        const lines = scanLines(chunk.text);
+        for (const p of paths(values[0])) {
+          checked += 1;
+          const scanned = scanLocate(chunk.text, lines, p);
+          if (scanned === GIVE_UP) continue;
+          answered += 1;
+          expect({ file, document: chunk.index, path: p, offset: scanned }).toEqual({ file, document: chunk.index, path: p, offset: locator.parsedOffsetOf(p) });
+        }
+      }
+    }
+    // Rendered manifests are block YAML: the scan answers for most fields (it gives up on the
+    // JSON fixtures and on flow collections, which the parse then locates).
+    expect(answered / checked).toBeGreaterThan(0.65);
+  });
+});
