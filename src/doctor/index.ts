@@ -6,7 +6,7 @@
  */
 export { diagnose, diagnoseManifests } from './doctor';
 export { DOCTOR_JSON_VERSION, formatJson } from './format/json';
-export { formatSarif, toSarif, type SarifLog, type SarifResult, type SarifRule, type SarifRun } from './format/sarif';
+export { formatSarif, SARIF_FINGERPRINT, SARIF_SOURCE_ROOT, toSarif, type SarifArtifactLocation, type SarifLog, type SarifMessage, type SarifOptions, type SarifResult, type SarifRule, type SarifRun } from './format/sarif';
 export { COLOR_STYLE, PLAIN_STYLE, styleFor, type Style } from './format/style';
 export { describeLocation, describeRef, formatText, type TextFormatOptions } from './format/text';
 export { ManifestParseError, manifestObjects, parseManifestText, type ManifestObject, type ManifestSource, type SourceLocation } from './manifests';
