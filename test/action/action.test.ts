@@ -1,0 +1,311 @@
+/**
+ * The GitHub Action: action.yml at the repository root and its script, scripts/action/doctor.js,
+ * run as the runner runs its `doctor` step: the environment action.yml maps (INPUT_* from the
+ * inputs, with their defaults), GITHUB_WORKSPACE, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY,
+ * RUNNER_TEMP and GITHUB_ACTION_PATH; grpc-drain from this repository's source through the
+ * `version` input (a path), so no network.
+ */
+import { spawnSync } from 'child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { BUDGET_FLAGS, DOCTOR_BUDGET_FIELDS } from '../../src/cli';
+import { fixturePath } from '../doctor/helpers';
+import { buildCliPackage } from './build-cli';
+
+const ROOT = path.join(__dirname, '..', '..');
+const SCRIPT = path.join(ROOT, 'scripts', 'action', 'doctor.js');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const script = require(SCRIPT) as { doctorFlags(env: Record<string, string>): string[]; expandPaths(text: string, cwd: string): { paths: string[]; problems: string[] }; OWN_INPUTS: string[] };
+
+interface ActionYml {
+  readonly inputs: Record<string, { readonly description: string; readonly default?: string }>;
+  readonly outputs: Record<string, { readonly value: string }>;
+  readonly runs: { readonly using: string; readonly steps: readonly { readonly id?: string; readonly if?: string; readonly uses?: string; readonly run?: string; readonly env?: Record<string, string>; readonly with?: Record<string, string> }[] };
+}
+const action = parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionYml;
+const doctorStep = action.runs.steps.find((s) => s.id === 'doctor')!;
+
+let cliPackage: string;
+beforeAll(() => {
+  cliPackage = buildCliPackage();
+});
+
+/** A checked-out repository: `.git`, manifests under k8s/, a fake helm that prints a chart's manifests. */
+function workspace(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'grpc-drain-workspace-'));
+  mkdirSync(path.join(dir, '.git'));
+  mkdirSync(path.join(dir, 'k8s', 'clean'), { recursive: true });
+  copyFileSync(fixturePath('02-sigkill.yaml'), path.join(dir, 'k8s', 'ledger.yaml'));
+  copyFileSync(fixturePath('02-sigkill.fixed.yaml'), path.join(dir, 'k8s', 'clean', 'ledger.yaml'));
+  copyFileSync(fixturePath('05-lingering.yaml'), path.join(dir, 'k8s', 'lingering.yml'));
+  writeFileSync(path.join(dir, 'k8s', 'README.md'), '# not a manifest\n');
+  mkdirSync(path.join(dir, 'charts', 'engine'), { recursive: true });
+  copyFileSync(fixturePath('01-econnrefused.fixed.yaml'), path.join(dir, 'charts', 'engine', 'rendered.yaml'));
+  // `helm template engine ./charts/engine` as far as the action can tell: manifests on stdout.
+  writeFileSync(
+    path.join(dir, 'fake-helm.js'),
+    "const [, , command, , chart] = process.argv;\nif (command !== 'template') { console.error('Error: unknown command'); process.exit(1); }\nprocess.stdout.write(require('fs').readFileSync(require('path').join(chart, 'rendered.yaml'), 'utf8'));\n",
+  );
+  return dir;
+}
+
+interface ActionRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly outputs: Record<string, string>;
+  readonly summary: string;
+  readonly sarif?: { runs: { results: { ruleId: string; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region?: { startLine: number } } }[] }[] }[] };
+  readonly temp: string;
+}
+
+/** `name=value` lines of GITHUB_OUTPUT. */
+function readOutputs(file: string): Record<string, string> {
+  if (!existsSync(file)) return {};
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+/**
+ * Runs the doctor step: the env action.yml gives it for `inputs` (the `${{ inputs.x }}` of its
+ * `env:`, a missing input taking action.yml's default), plus what the runner sets.
+ */
+function runAction(dir: string, inputs: Record<string, string>, options: { temp?: string; env?: Record<string, string> } = {}): ActionRun {
+  for (const name of Object.keys(inputs)) if (!(name in action.inputs)) throw new Error(`action.yml has no input ${name}`);
+  const temp = options.temp ?? mkdtempSync(path.join(tmpdir(), 'grpc-drain-runner-temp-'));
+  const values = { version: options.env ? '' : cliPackage, ...inputs };
+  const stepEnv = Object.fromEntries(
+    Object.entries(doctorStep.env!).map(([key, expression]) => {
+      const name = /^\$\{\{ inputs\.([a-z-]+) \}\}$/.exec(expression)![1]!;
+      return [key, values[name as keyof typeof values] ?? action.inputs[name]!.default ?? ''];
+    }),
+  );
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('INPUT_') && !key.startsWith('GITHUB_')));
+  const env = {
+    ...inherited,
+    ...stepEnv,
+    GITHUB_WORKSPACE: dir,
+    GITHUB_OUTPUT: path.join(temp, 'output'),
+    GITHUB_STEP_SUMMARY: path.join(temp, 'summary.md'),
+    RUNNER_TEMP: temp,
+    GITHUB_ACTION_PATH: ROOT,
+    ...options.env,
+  };
+  const child = spawnSync(process.execPath, [SCRIPT], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 });
+  const outputs = readOutputs(env.GITHUB_OUTPUT);
+  const sarifFile = outputs['sarif-file'];
+  return {
+    code: child.status,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    outputs,
+    summary: existsSync(env.GITHUB_STEP_SUMMARY) ? readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8') : '',
+    ...(sarifFile ? { sarif: JSON.parse(readFileSync(sarifFile, 'utf8')) as ActionRun['sarif'] } : {}),
+    temp,
+  };
+}
+
+const uris = (run: ActionRun) => run.sarif!.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation);
+
+describe('the action on findings', () => {
+  it('errors fail the step (exit 1), after writing the SARIF log, the outputs, annotations and the step summary', () => {
+    const dir = workspace();
+    const run = runAction(dir, { paths: 'k8s/ledger.yaml' });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    expect(run.outputs).toEqual({ 'sarif-file': path.join(run.temp, 'grpc-drain.sarif'), errors: '1', warnings: '1', 'exit-code': '1', 'checkout-path': dir });
+    expect(uris(run)).toEqual([
+      { uri: 'k8s/ledger.yaml', uriBaseId: '%SRCROOT%' },
+      { uri: 'k8s/ledger.yaml', uriBaseId: '%SRCROOT%' },
+    ]);
+    // The doctor's own report in the log, then one annotation per finding on its line.
+    expect(run.stdout).toContain('::group::grpc-drain doctor k8s/ledger.yaml\nDeployment payments/ledger  k8s/ledger.yaml:11\n');
+    expect(run.stdout).toContain(
+      '::error file=k8s/ledger.yaml,line=30,col=5,title=grpc-drain grace-covers-drain::Deployment payments/ledger: terminationGracePeriodSeconds (30s) must be ≥ preStop sleep + drain timeout + cleanup (20s + 10s + 5s = 35s)',
+    );
+    expect(run.stdout).toContain('::warning file=k8s/ledger.yaml,line=70,col=5,title=grpc-drain deregistration-delay-bounded::');
+    expect(run.stdout).toContain('::error title=grpc-drain::1 error, 1 warning (fail-on: error)');
+    expect(run.summary).toContain('### grpc-drain doctor: ✖ 1 error, 1 warning\n');
+    expect(run.summary).toContain('| error | `grace-covers-drain` | Deployment/payments/ledger | k8s/ledger.yaml:30 | Deployment payments/ledger: terminationGracePeriodSeconds (30s) must be ≥');
+    expect(run.summary).toContain(`fail-on: \`error\` · grpc-drain 0.1.0 · SARIF: \`${path.join(run.temp, 'grpc-drain.sarif')}\``);
+  });
+
+  it('fail-on: warning fails on warnings alone; never passes on errors; error (the default) passes on warnings', () => {
+    const dir = workspace();
+    const warnings = { paths: 'k8s/lingering.yml' };
+    const byDefault = runAction(dir, warnings);
+    expect([byDefault.code, byDefault.outputs['errors'], byDefault.outputs['warnings']]).toEqual([0, '0', '2']);
+    expect(byDefault.summary).toContain('### grpc-drain doctor: ✔ 0 errors, 2 warnings');
+    expect(runAction(dir, { ...warnings, 'fail-on': 'warning' }).code).toBe(1);
+    const never = runAction(dir, { paths: 'k8s/ledger.yaml', 'fail-on': 'never' });
+    expect([never.code, never.outputs['errors']]).toEqual([0, '1']);
+  });
+
+  it('a clean manifest passes with an empty table', () => {
+    const run = runAction(workspace(), { paths: 'k8s/clean/', 'sarif-file': 'out/doctor.sarif' });
+    expect(run.code).toBe(0);
+    expect(run.outputs['errors']).toBe('0');
+    expect(run.outputs['sarif-file']).toMatch(/[\\/]out[\\/]doctor\.sarif$/);
+    expect(run.sarif!.runs[0]!.results).toEqual([]);
+    expect(run.summary).toContain('### grpc-drain doctor: ✔ 0 errors, 0 warnings\n');
+    expect(run.summary).not.toContain('| level |');
+  });
+});
+
+describe('the action on its inputs', () => {
+  it('expands globs (files only, README.md left out by the pattern, !glob excluding), relative to working-directory', () => {
+    const dir = workspace();
+    expect(script.expandPaths('k8s/**/*.yaml\n!k8s/clean/**', dir)).toEqual({ paths: ['k8s/ledger.yaml'], problems: [] });
+    expect(script.expandPaths('k8s/*.{yaml,yml} charts/', dir)).toEqual({ paths: ['k8s/ledger.yaml', 'k8s/lingering.yml', 'charts/'], problems: [] });
+    const run = runAction(dir, { paths: '**/*.y*ml\n!charts/**', 'fail-on': 'never' });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('::group::grpc-drain doctor k8s/clean/ledger.yaml k8s/ledger.yaml k8s/lingering.yml\n');
+    const nested = runAction(dir, { paths: '*.yaml', 'working-directory': 'k8s' });
+    // Run from k8s/, results are still relative to the repository root.
+    expect(uris(nested)[0]).toEqual({ uri: 'k8s/ledger.yaml', uriBaseId: '%SRCROOT%' });
+  });
+
+  it('diagnoses what render prints (a chart rendered by helm template), with the budget inputs as flags', () => {
+    const dir = workspace();
+    const run = runAction(dir, { render: 'node fake-helm.js template engine ./charts/engine', drain: '30s' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('::group::grpc-drain doctor - --drain 30s\n');
+    // 20s + 30s + 5s no longer fit the 45s grace period of the chart (test/cli: the same flag on the CLI).
+    expect(run.sarif!.runs[0]!.results.map((r) => r.ruleId)).toEqual(['grace-covers-drain', 'deregistration-delay-covers-drain', 'unhealthy-drain']);
+    expect(uris(run)[0]).toEqual({ uri: 'stdin', description: { text: 'The manifests read from standard input (grpc-drain doctor -).' } });
+    // No file to annotate: the location goes in the message.
+    expect(run.stdout).toMatch(/^::error title=grpc-drain grace-covers-drain::stdin:\d+: Deployment default\/engine: /m);
+  });
+
+  it('maps inputs to the doctor flags: true/false to a switch and its --no- form, the action\'s own inputs left out', () => {
+    expect(script.doctorFlags({ INPUT_PATHS: 'k8s/', INPUT_MAX_GRACE: 'spot', 'INPUT_KUBERNETES-VERSION': '1.31', INPUT_READINESS_GATE: 'false', INPUT_DRAIN: '', INPUT_FAIL_ON: 'never', INPUT_VERSION: '1.0.0', PATH: '/bin' })).toEqual([
+      '--kubernetes-version',
+      '1.31',
+      '--max-grace',
+      'spot',
+      '--no-readiness-gate',
+    ]);
+  });
+
+  it.each([
+    [{ paths: 'k8s/*.json', 'fail-on': 'sometimes' }, ['fail-on must be one of error, warning, never; got "sometimes"']],
+    [{ paths: 'k8s/*.json' }, [`paths: k8s/*.json matches no file under `]],
+    [{}, ['give `paths` (files, directories or globs of manifests) or `render` (a command that prints them, e.g. helm template …)']],
+    [{ paths: '-' }, ['paths: - (stdin) has nothing to read in an action; give the command that prints the manifests as `render`']],
+    [{ paths: 'k8s/', version: './k8s' }, ['is not a grpc-drain package']],
+    [{ paths: 'k8s/', version: 'latest; rm -rf /' }, ['version: "latest; rm -rf /" is neither an npm version or tag nor a path']],
+    [{ render: 'node fake-helm.js lint' }, ['render: `node fake-helm.js lint` failed (exit 1): Error: unknown command']],
+  ])('bad inputs %j exit 2 with what to change, and write no SARIF', (inputs, messages) => {
+    const run = runAction(workspace(), inputs);
+    expect(run.code).toBe(2);
+    for (const message of messages) expect(run.stdout).toContain(message);
+    expect(run.stdout).toMatch(/^::error title=grpc-drain::/m);
+    expect(run.outputs['sarif-file']).toBe('');
+  });
+
+  it('unusable input exits 2 whatever fail-on says, says why in the summary, and removes a SARIF log left by an earlier step', () => {
+    const dir = workspace();
+    writeFileSync(path.join(dir, 'k8s', 'broken.yaml'), 'a: [1,\nb: c\n');
+    const temp = mkdtempSync(path.join(tmpdir(), 'grpc-drain-runner-temp-'));
+    writeFileSync(path.join(temp, 'grpc-drain.sarif'), '{"stale": true}');
+    const run = runAction(dir, { paths: 'k8s/broken.yaml', 'fail-on': 'never' }, { temp });
+    expect(run.code).toBe(2);
+    expect(run.outputs).toEqual({ 'sarif-file': '', errors: '', warnings: '', 'exit-code': '2', 'checkout-path': '' });
+    expect(existsSync(path.join(temp, 'grpc-drain.sarif'))).toBe(false);
+    expect(run.summary).toContain('### grpc-drain doctor: unusable input\n\nThe doctor could not read the input, so no SARIF log was written or uploaded.');
+    expect(run.summary).toContain('grpc-drain: k8s/broken.yaml:2:1: invalid YAML in document 1:');
+    expect(run.stdout).toContain('::error title=grpc-drain::the doctor could not use the input:%0Agrpc-drain: k8s/broken.yaml:2:1: invalid YAML');
+  });
+
+  it('a bad budget value is the doctor\'s own message (budget-valid), exit 2', () => {
+    const run = runAction(workspace(), { paths: 'k8s/', drain: 'soon' });
+    expect(run.code).toBe(2);
+    expect(run.summary).toContain('grpc-drain: [budget-valid] --drain must be a duration such as 20s, 1m30s, 500ms, .5s or a number of seconds; got "soon".');
+  });
+});
+
+describe('installing grpc-drain', () => {
+  /** An `npm` first on PATH that logs its arguments and "installs" grpc-drain by linking the package built from source. */
+  function fakeNpm(fail = false): { env: Record<string, string>; calls: () => string[][] } {
+    const bin = mkdtempSync(path.join(tmpdir(), 'grpc-drain-fake-npm-'));
+    const log = path.join(bin, 'calls.jsonl');
+    writeFileSync(
+      path.join(bin, 'npm'),
+      [
+        '#!/usr/bin/env node',
+        "const fs = require('fs'); const path = require('path');",
+        'fs.appendFileSync(process.env.FAKE_NPM_LOG, JSON.stringify(process.argv.slice(2)) + "\\n");',
+        "if (process.env.FAKE_NPM_FAIL) { console.error('npm error 404 Not Found - GET https://registry.npmjs.org/grpc-drain'); process.exit(1); }",
+        "const prefix = process.argv[process.argv.indexOf('--prefix') + 1];",
+        "fs.mkdirSync(path.join(prefix, 'node_modules'), { recursive: true });",
+        "fs.symlinkSync(process.env.FAKE_NPM_PACKAGE, path.join(prefix, 'node_modules', 'grpc-drain'), 'dir');",
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const env = { PATH: `${bin}${path.delimiter}${process.env['PATH'] ?? ''}`, FAKE_NPM_LOG: log, FAKE_NPM_PACKAGE: cliPackage, ...(fail && { FAKE_NPM_FAIL: '1' }) };
+    const calls = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as string[]) : []);
+    return { env, calls };
+  }
+
+  // The fake npm is a script with a #! line: not an executable on Windows.
+  const onPosix = process.platform === 'win32' ? it.skip : it;
+
+  onPosix("runs the action's own version (its package.json) from npm into RUNNER_TEMP, once per job", () => {
+    const dir = workspace();
+    const npm = fakeNpm();
+    const temp = mkdtempSync(path.join(tmpdir(), 'grpc-drain-runner-temp-'));
+    const first = runAction(dir, { paths: 'k8s/clean/' }, { temp, env: npm.env });
+    expect(first.code).toBe(0);
+    const prefix = path.join(temp, 'grpc-drain-0.1.0');
+    expect(npm.calls()).toEqual([['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', 'grpc-drain@0.1.0']]);
+    expect(first.stdout).toContain('::group::npm install grpc-drain@0.1.0');
+    // A second use of the action in the same job finds it installed.
+    expect(runAction(dir, { paths: 'k8s/clean/' }, { temp, env: npm.env }).code).toBe(0);
+    expect(npm.calls()).toHaveLength(1);
+  });
+
+  onPosix('takes another npm version from `version`, and says what to do when npm cannot install it', () => {
+    const npm = fakeNpm(true);
+    const run = runAction(workspace(), { paths: 'k8s/clean/', version: '0.2.0' }, { env: npm.env });
+    expect(npm.calls()[0]).toContain('grpc-drain@0.2.0');
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('npm error 404 Not Found');
+    expect(run.stdout).toContain('::error title=grpc-drain::npm install grpc-drain@0.2.0 failed (exit 1): is the npm registry reachable from this runner? (version can also be a path to an installed grpc-drain)');
+  });
+});
+
+describe('action.yml', () => {
+  it('is a composite action at the repository root (where the Marketplace and uses: owner/repo@v1 look)', () => {
+    expect(action.runs.using).toBe('composite');
+  });
+
+  it('takes every budget flag of the doctor, by the same name, and no other input but its own', () => {
+    const doctorFlags = [...DOCTOR_BUDGET_FIELDS.map((field) => BUDGET_FLAGS.find((f) => f.field === field)!.flag.replace(/^--/, '')), 'namespace'];
+    const own = script.OWN_INPUTS;
+    expect(Object.keys(action.inputs).filter((name) => !own.includes(name)).sort()).toEqual([...doctorFlags].sort());
+    for (const name of own) expect(action.inputs).toHaveProperty([name]);
+  });
+
+  it('hands the doctor step every input the script reads, each under its INPUT_ name', () => {
+    const stepOnly = ['upload', 'category', 'node-version'];
+    const mapped = Object.entries(doctorStep.env!).map(([key, value]) => [key, value]);
+    expect(mapped).toEqual(Object.keys(action.inputs).filter((name) => !stepOnly.includes(name)).map((name) => [`INPUT_${name.toUpperCase().replace(/-/g, '_')}`, `\${{ inputs.${name} }}`]));
+    expect(doctorStep.run).toBe('node "$GITHUB_ACTION_PATH/scripts/action/doctor.js"');
+  });
+
+  it('uploads after a failing doctor step too (not after a cancel), only when a log was written, to the repository root', () => {
+    const upload = action.runs.steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'))!;
+    expect(upload.uses).toBe('github/codeql-action/upload-sarif@v4');
+    expect(upload.if).toBe("${{ !cancelled() && inputs.upload == 'true' && steps.doctor.outputs.sarif-file != '' }}");
+    expect(upload.with).toEqual({ sarif_file: '${{ steps.doctor.outputs.sarif-file }}', category: '${{ inputs.category }}', checkout_path: '${{ steps.doctor.outputs.checkout-path }}' });
+    expect(action.runs.steps.find((s) => s.uses?.startsWith('actions/setup-node@'))).toMatchObject({ uses: 'actions/setup-node@v6', if: "${{ inputs.node-version != '' }}" });
+    expect(Object.keys(action.outputs)).toEqual(['sarif-file', 'errors', 'warnings', 'exit-code']);
+  });
+});
