@@ -21,9 +21,17 @@ const fs = require('fs');
 const path = require('path');
 const { fileURLToPath } = require('url');
 
-/** The action's inputs that are not doctor flags; every other input is passed as `--<name>`. */
-const OWN_INPUTS = ['paths', 'render', 'working-directory', 'sarif-file', 'fail-on', 'version', 'annotations', 'upload', 'category', 'node-version'];
+/**
+ * The doctor's flags the action takes as inputs (and as keys of `budget-file`), by the CLI's
+ * names without the dashes: the budget flags of `grpc-drain doctor` (DOCTOR_BUDGET_FIELDS in
+ * src/cli/budget-flags.ts; test/action checks the two lists agree) and --namespace.
+ */
+const DOCTOR_INPUTS = ['propagation', 'registration', 'drain', 'cleanup', 'headroom', 'max-grace', 'kubernetes-version', 'lbc-version', 'readiness-gate', 'namespace'];
+/** The doctor's flags that are switches: `true` is `--readiness-gate`, `false` is `--no-readiness-gate`. */
+const SWITCHES = ['readiness-gate'];
 const FAIL_ON = ['error', 'warning', 'never'];
+/** What the step log shows of the report (the SARIF log is written whatever this says). */
+const FORMATS = ['text', 'json'];
 /** GitHub shows at most 10 error and 10 warning annotations per step; more are dropped, so say how many were left out. */
 const ANNOTATION_LIMIT = 10;
 
@@ -31,30 +39,84 @@ class InputError extends Error {}
 
 /**
  * An input's trimmed value ('' when unset). The runner names a JavaScript action's inputs
- * `INPUT_FAIL-ON` (upper case, `-` kept); action.yml maps them as `INPUT_FAIL_ON`, a name every
- * shell accepts. Both are read.
+ * `INPUT_FAIL-ON` (upper case, `-` kept); a composite action gets none of them and action.yml
+ * maps each one as `INPUT_FAIL_ON`, a name every shell accepts. Both are read.
  */
 function input(env, name) {
   const upper = name.toUpperCase();
   return (env[`INPUT_${upper}`] ?? env[`INPUT_${upper.replace(/-/g, '_')}`] ?? '').trim();
 }
 
-/** Every `--flag` an input sets: `true`/`false` for a switch (`--readiness-gate` / `--no-readiness-gate`), else `--name value`. */
-function doctorFlags(env) {
+/** `--name value`, or for a switch `--name` / `--no-name`. */
+function flagFor(name, value) {
+  if (!SWITCHES.includes(name)) return [`--${name}`, value];
+  if (value === 'true') return [`--${name}`];
+  if (value === 'false') return [`--no-${name}`];
+  throw new InputError(`${name} must be true or false; got ${JSON.stringify(value)}`);
+}
+
+/** The doctor flags the inputs set, in DOCTOR_INPUTS order; `fromFile` holds the budget file's values (an input may not contradict it). */
+function doctorFlags(env, fromFile = {}) {
   const flags = [];
-  const seen = new Set();
-  for (const [key, raw] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) {
-    if (!key.startsWith('INPUT_')) continue;
-    // No doctor flag has an underscore: `MAX_GRACE` and `MAX-GRACE` are both --max-grace.
-    const name = key.slice('INPUT_'.length).toLowerCase().replace(/_/g, '-');
-    const value = (raw ?? '').trim();
-    if (OWN_INPUTS.includes(name) || value === '' || seen.has(name)) continue;
-    seen.add(name);
-    if (value === 'true') flags.push(`--${name}`);
-    else if (value === 'false') flags.push(`--no-${name}`);
-    else flags.push(`--${name}`, value);
+  const problems = [];
+  for (const name of DOCTOR_INPUTS) {
+    const given = input(env, name);
+    const filed = fromFile[name];
+    if (given !== '' && filed !== undefined && given !== filed) {
+      problems.push(`${name} is ${JSON.stringify(given)} as an input and ${JSON.stringify(filed)} in budget-file: give it in one place`);
+      continue;
+    }
+    const value = given !== '' ? given : filed;
+    if (value === undefined || value === '') continue;
+    try {
+      flags.push(...flagFor(name, value));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(error.message);
+    }
   }
+  if (problems.length > 0) throw new InputError(problems.join('\n'));
   return flags;
+}
+
+/**
+ * `budget-file`: YAML or JSON mapping the doctor's flag names to values (`propagation: 30s`,
+ * `readiness-gate: true`), or a ConfigMap whose `data` does (the form `grpc-drain retrofit`
+ * takes as a kustomize function's config, so one file can serve both). Parsed with the `yaml`
+ * package grpc-drain itself depends on, resolved from the grpc-drain that runs.
+ */
+function readBudgetFile(file, packageDir) {
+  let text;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`budget-file: cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
+  }
+  let yaml;
+  try {
+    yaml = require(require.resolve('yaml', { paths: [packageDir] }));
+  } catch {
+    throw new InputError(`budget-file: the yaml package grpc-drain depends on is not installed next to ${packageDir}`);
+  }
+  let doc;
+  try {
+    doc = yaml.parse(text);
+  } catch (error) {
+    throw new InputError(`budget-file: ${file} is not valid YAML or JSON: ${error.message.split('\n')[0]}`);
+  }
+  const isMap = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const map = isMap(doc) && doc.kind === 'ConfigMap' ? doc.data : doc;
+  if (!isMap(map)) throw new InputError(`budget-file: ${file} must map flag names to values (propagation: 30s), or be a ConfigMap whose data does`);
+  const values = {};
+  const problems = [];
+  for (const [key, value] of Object.entries(map)) {
+    const name = key.replace(/^--/, '');
+    if (!DOCTOR_INPUTS.includes(name)) problems.push(`budget-file: ${key} is not a doctor flag (use ${DOCTOR_INPUTS.join(', ')})`);
+    else if (!['string', 'number', 'boolean'].includes(typeof value)) problems.push(`budget-file: ${key} must be a single value such as 30s; got ${JSON.stringify(value)}`);
+    else values[name] = String(value).trim();
+  }
+  if (problems.length > 0) throw new InputError(problems.join('\n'));
+  return values;
 }
 
 const GLOB = /[*?[{]/;
@@ -181,7 +243,8 @@ function grpcDrain(env, cwd, log) {
   if (PATH_LIKE.test(requested)) {
     const location = path.resolve(cwd, requested.replace(/^~(?=$|[\\/])/, env.HOME ?? '~'));
     if (!fs.existsSync(location)) throw new InputError(`version: ${requested} does not exist (a path must name a grpc-drain package or its cli.js)`);
-    return { command: process.execPath, args: [entryOf(location)], version: requested };
+    const entry = entryOf(location);
+    return { command: process.execPath, args: [entry], version: requested, packageDir: fs.statSync(location).isDirectory() ? location : path.dirname(entry) };
   }
   const actionPath = env.GITHUB_ACTION_PATH || path.join(__dirname, '..', '..');
   const version = requested !== '' ? requested : actionVersion(actionPath);
@@ -200,7 +263,7 @@ function grpcDrain(env, cwd, log) {
     log('::endgroup::');
     if (npm.status !== 0) throw new InputError(`npm install grpc-drain@${version} failed (exit ${npm.status ?? npm.error?.message}): is the npm registry reachable from this runner? (version can also be a path to an installed grpc-drain)`);
   }
-  return { command: process.execPath, args: [entryOf(installed)], version };
+  return { command: process.execPath, args: [entryOf(installed)], version, packageDir: installed };
 }
 
 /** Workflow-command escaping (https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts). */
@@ -261,12 +324,19 @@ function run(env = process.env, out = (text) => process.stdout.write(`${text}\n`
   const cwd = path.resolve(workspace, input(env, 'working-directory') || '.');
   const failOn = input(env, 'fail-on') || 'error';
   const sarifFile = path.resolve(workspace, input(env, 'sarif-file') || path.join(env.RUNNER_TEMP || workspace, 'grpc-drain.sarif'));
-  const fail = (message, outputs = {}) => {
+  const fail = (message) => {
     out(`::error title=grpc-drain::${escapeData(message)}`);
-    writeOutputs(env, { 'sarif-file': '', errors: '', warnings: '', 'exit-code': 2, 'checkout-path': '', ...outputs });
+    // A log left by an earlier step at the same path would be uploaded as this run's.
+    fs.rmSync(sarifFile, { force: true });
+    writeOutputs(env, { 'sarif-file': '', errors: '', warnings: '', 'exit-code': 2, 'checkout-path': '' });
     return 2;
   };
   const problems = [];
+  // grpc-drain's engines field; the runner's own node may be older than setup-node's.
+  const nodeMajor = Number(process.versions.node.split('.')[0]);
+  if (nodeMajor < 20) problems.push(`grpc-drain needs Node.js 20 or later; this step runs ${process.version}: set the node-version input or run actions/setup-node first`);
+  const format = input(env, 'format') || 'text';
+  if (!FORMATS.includes(format)) problems.push(`format must be one of ${FORMATS.join(', ')} (the report in the log; the SARIF log is always written); got ${JSON.stringify(format)}`);
   if (!FAIL_ON.includes(failOn)) problems.push(`fail-on must be one of ${FAIL_ON.join(', ')}; got ${JSON.stringify(failOn)}`);
   const annotations = input(env, 'annotations') || 'true';
   if (!['true', 'false'].includes(annotations)) problems.push(`annotations must be true or false; got ${JSON.stringify(annotations)}`);
@@ -298,23 +368,27 @@ function run(env = process.env, out = (text) => process.stdout.write(`${text}\n`
     if (rendered.status !== 0) return fail(`render: \`${render}\` failed (exit ${rendered.status ?? rendered.error?.message})${rendered.stderr ? `: ${rendered.stderr.trim().split('\n').pop()}` : ''}`);
     stdin = rendered.stdout;
   }
-  const args = ['doctor', ...paths, ...(stdin !== undefined ? ['-'] : []), ...doctorFlags(env)];
+  let flags;
+  try {
+    const budgetFile = input(env, 'budget-file');
+    flags = doctorFlags(env, budgetFile !== '' ? readBudgetFile(path.resolve(cwd, budgetFile), cli.packageDir) : {});
+  } catch (error) {
+    if (error instanceof InputError) return fail(error.message);
+    throw error;
+  }
+  const args = ['doctor', ...paths, ...(stdin !== undefined ? ['-'] : []), ...flags];
   const doctor = (extra) => spawnSync(cli.command, [...cli.args, ...args, ...extra], { cwd, encoding: 'utf8', input: stdin ?? '', maxBuffer: 1024 ** 3, env: { ...env, NO_COLOR: '1' } });
 
-  // The report as people read it, in the log; then the same run as SARIF.
-  out(`::group::grpc-drain ${args.join(' ')}`);
-  const text = doctor([]);
-  out(`${text.stdout ?? ''}${text.stderr ?? ''}`.trimEnd());
+  // The report as people read it (or as JSON), in the log; then the same run as SARIF.
+  const shown = format === 'json' ? ['-o', 'json'] : [];
+  out(`::group::grpc-drain ${[...args, ...shown].join(' ')}`);
+  const report = doctor(shown);
+  out(`${report.stdout ?? ''}${report.stderr ?? ''}`.trimEnd());
   out('::endgroup::');
   const sarif = doctor(['-o', 'sarif']);
   if (sarif.status === 2 || sarif.status === null) {
     const why = (sarif.stderr || sarif.error?.message || `exit ${sarif.status}`).trim();
     appendSummary(env, summaryMarkdown({ unusable: why }));
-    try {
-      fs.rmSync(sarifFile, { force: true }); // a log left from an earlier step would be uploaded as this one
-    } catch {
-      // nothing to remove
-    }
     return fail(`the doctor could not use the input:\n${why}`);
   }
   fs.mkdirSync(path.dirname(sarifFile), { recursive: true });
@@ -364,6 +438,6 @@ function run(env = process.env, out = (text) => process.stdout.write(`${text}\n`
   return failed ? 1 : 0;
 }
 
-module.exports = { run, expandPaths, globRegExp, doctorFlags, OWN_INPUTS };
+module.exports = { run, expandPaths, globRegExp, doctorFlags, readBudgetFile, DOCTOR_INPUTS };
 
 if (require.main === module) process.exitCode = run();

@@ -17,7 +17,11 @@ import { buildCliPackage } from './build-cli';
 const ROOT = path.join(__dirname, '..', '..');
 const SCRIPT = path.join(ROOT, 'scripts', 'action', 'doctor.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const script = require(SCRIPT) as { doctorFlags(env: Record<string, string>): string[]; expandPaths(text: string, cwd: string): { paths: string[]; problems: string[] }; OWN_INPUTS: string[] };
+const script = require(SCRIPT) as {
+  doctorFlags(env: Record<string, string>, fromFile?: Record<string, string>): string[];
+  expandPaths(text: string, cwd: string): { paths: string[]; problems: string[] };
+  DOCTOR_INPUTS: string[];
+};
 
 interface ActionYml {
   readonly inputs: Record<string, { readonly description: string; readonly default?: string }>;
@@ -111,6 +115,9 @@ function runAction(dir: string, inputs: Record<string, string>, options: { temp?
   };
 }
 
+/** A message as the workflow command carries it (%, CR, LF escaped, as @actions/core does). */
+const escape = (text: string) => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+
 const uris = (run: ActionRun) => run.sarif!.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation);
 
 describe('the action on findings', () => {
@@ -183,13 +190,63 @@ describe('the action on its inputs', () => {
     expect(run.stdout).toMatch(/^::error title=grpc-drain grace-covers-drain::stdin:\d+: Deployment default\/engine: /m);
   });
 
-  it('maps inputs to the doctor flags: true/false to a switch and its --no- form, the action\'s own inputs left out', () => {
+  it("maps inputs to the doctor flags in the CLI's order: true/false to a switch and its --no- form, the action's own inputs left out", () => {
     expect(script.doctorFlags({ INPUT_PATHS: 'k8s/', INPUT_MAX_GRACE: 'spot', 'INPUT_KUBERNETES-VERSION': '1.31', INPUT_READINESS_GATE: 'false', INPUT_DRAIN: '', INPUT_FAIL_ON: 'never', INPUT_VERSION: '1.0.0', PATH: '/bin' })).toEqual([
-      '--kubernetes-version',
-      '1.31',
       '--max-grace',
       'spot',
+      '--kubernetes-version',
+      '1.31',
       '--no-readiness-gate',
+    ]);
+    expect(script.doctorFlags({ INPUT_READINESS_GATE: 'true' }, { propagation: '30s' })).toEqual(['--propagation', '30s', '--readiness-gate']);
+    expect(() => script.doctorFlags({ INPUT_READINESS_GATE: 'yes' })).toThrow('readiness-gate must be true or false; got "yes"');
+  });
+
+  it('reads the budget from budget-file (flag names as keys, or a ConfigMap\'s data): its values become the doctor\'s flags', () => {
+    const dir = workspace();
+    writeFileSync(path.join(dir, 'budget.yaml'), '# the platform team\'s drain budget\npropagation: 30s\ndrain: 30s\nreadiness-gate: true\nkubernetes-version: "1.31"\n');
+    const run = runAction(dir, { render: 'node fake-helm.js template engine ./charts/engine', 'budget-file': 'budget.yaml' });
+    expect(run.stdout).toContain('::group::grpc-drain doctor - --propagation 30s --drain 30s --kubernetes-version 1.31 --readiness-gate\n');
+    // The chart sleeps 20s in a 45s grace period: too short for 30s of propagation, and 20s + 30s + 5s = 55s no longer fits.
+    expect(run.code).toBe(1);
+    const results = run.sarif!.runs[0]!.results;
+    expect(results.map((r) => [r.ruleId, r.level])).toEqual([
+      ['prestop-covers-propagation', 'error'],
+      ['grace-covers-drain', 'error'],
+      ['deregistration-delay-covers-drain', 'error'],
+      ['unhealthy-drain', 'warning'],
+    ]);
+    expect(results[0]!.message.text).toContain('preStop sleep (20s) must be ≥ propagation (30s)');
+    expect(results[1]!.message.text).toContain('(20s + 30s + 5s = 55s)');
+
+    mkdirSync(path.join(dir, 'kustomize'));
+    writeFileSync(path.join(dir, 'kustomize', 'drain.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: drain-budget\ndata:\n  propagation: 25s\n  max-grace: spot\n');
+    const configMap = runAction(dir, { paths: 'k8s/clean/', 'budget-file': 'kustomize/drain.yaml' });
+    expect(configMap.stdout).toContain('::group::grpc-drain doctor k8s/clean/ --propagation 25s --max-grace spot\n');
+  });
+
+  it.each([
+    ['drain: 15s\nwait: 5s\nhc-interval: 10s\n', {}, ['budget-file: wait is not a doctor flag (use propagation, registration, drain, cleanup, headroom, max-grace, kubernetes-version, lbc-version, readiness-gate, namespace)', 'budget-file: hc-interval is not a doctor flag']],
+    ['drain: [15s]\n', {}, ['budget-file: drain must be a single value such as 30s; got ["15s"]']],
+    ['- drain: 15s\n', {}, ['must map flag names to values (propagation: 30s), or be a ConfigMap whose data does']],
+    ['drain: 15s\n', { drain: '20s' }, ['drain is "20s" as an input and "15s" in budget-file: give it in one place']],
+    ['drain: [15s\n', {}, ['budget-file: ', 'is not valid YAML or JSON']],
+  ])('a budget-file %j that cannot be used exits 2 and says which key and why', (text, inputs, messages) => {
+    const dir = workspace();
+    writeFileSync(path.join(dir, 'budget.yaml'), text);
+    const run = runAction(dir, { paths: 'k8s/', 'budget-file': 'budget.yaml', ...inputs });
+    expect(run.code).toBe(2);
+    for (const message of messages) expect(run.stdout).toContain(escape(message));
+    expect(run.outputs['sarif-file']).toBe('');
+  });
+
+  it('format: json shows the report as the doctor\'s JSON in the log, and still writes the SARIF log', () => {
+    const run = runAction(workspace(), { paths: 'k8s/ledger.yaml', format: 'json' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('::group::grpc-drain doctor k8s/ledger.yaml -o json\n{');
+    expect(run.sarif!.runs[0]!.results.map((r) => [r.ruleId, r.level])).toEqual([
+      ['grace-covers-drain', 'error'],
+      ['deregistration-delay-bounded', 'warning'],
     ]);
   });
 
@@ -201,6 +258,8 @@ describe('the action on its inputs', () => {
     [{ paths: 'k8s/', version: './k8s' }, ['is not a grpc-drain package']],
     [{ paths: 'k8s/', version: 'latest; rm -rf /' }, ['version: "latest; rm -rf /" is neither an npm version or tag nor a path']],
     [{ render: 'node fake-helm.js lint' }, ['render: `node fake-helm.js lint` failed (exit 1): Error: unknown command']],
+    [{ paths: 'k8s/', format: 'yaml' }, ['format must be one of text, json (the report in the log; the SARIF log is always written); got "yaml"']],
+    [{ paths: 'k8s/', 'budget-file': 'nowhere.yaml' }, ['budget-file: cannot read ', 'nowhere.yaml: no such file']],
   ])('bad inputs %j exit 2 with what to change, and write no SARIF', (inputs, messages) => {
     const run = runAction(workspace(), inputs);
     expect(run.code).toBe(2);
@@ -288,9 +347,9 @@ describe('action.yml', () => {
 
   it('takes every budget flag of the doctor, by the same name, and no other input but its own', () => {
     const doctorFlags = [...DOCTOR_BUDGET_FIELDS.map((field) => BUDGET_FLAGS.find((f) => f.field === field)!.flag.replace(/^--/, '')), 'namespace'];
-    const own = script.OWN_INPUTS;
-    expect(Object.keys(action.inputs).filter((name) => !own.includes(name)).sort()).toEqual([...doctorFlags].sort());
-    for (const name of own) expect(action.inputs).toHaveProperty([name]);
+    expect(script.DOCTOR_INPUTS).toEqual(doctorFlags);
+    const own = ['paths', 'render', 'working-directory', 'budget-file', 'sarif-file', 'format', 'fail-on', 'annotations', 'upload', 'category', 'version', 'node-version'];
+    expect(Object.keys(action.inputs).sort()).toEqual([...doctorFlags, ...own].sort());
   });
 
   it('hands the doctor step every input the script reads, each under its INPUT_ name', () => {
@@ -305,7 +364,10 @@ describe('action.yml', () => {
     expect(upload.uses).toBe('github/codeql-action/upload-sarif@v4');
     expect(upload.if).toBe("${{ !cancelled() && inputs.upload == 'true' && steps.doctor.outputs.sarif-file != '' }}");
     expect(upload.with).toEqual({ sarif_file: '${{ steps.doctor.outputs.sarif-file }}', category: '${{ inputs.category }}', checkout_path: '${{ steps.doctor.outputs.checkout-path }}' });
+    expect(action.inputs['upload']!.default).toBe('false');
+    // The job's node stays as the workflow set it unless node-version asks for another.
     expect(action.runs.steps.find((s) => s.uses?.startsWith('actions/setup-node@'))).toMatchObject({ uses: 'actions/setup-node@v6', if: "${{ inputs.node-version != '' }}" });
+    expect(action.inputs['node-version']!.default).toBe('');
     expect(Object.keys(action.outputs)).toEqual(['sarif-file', 'errors', 'warnings', 'exit-code']);
   });
 });
