@@ -136,3 +136,93 @@ describe('SARIF fingerprints', () => {
     expect(fingerprints(renamed)[0]).not.toBe(fingerprints(readFixture('02-sigkill.yaml'))[0]);
   });
 });
+
+/**
+ * The fields GitHub code scanning reads from each result and from the tool
+ * (https://docs.github.com/en/code-security/reference/code-scanning/sarif-files/sarif-support-for-code-scanning),
+ * against values written by hand from the fixture: 02-sigkill.yaml has no
+ * terminationGracePeriodSeconds in its pod spec (line 30, column 5: the 30s default is below
+ * its annotation's 20s + 10s + 5s) and a 45s deregistration delay in its Service's
+ * target-group-attributes annotation (line 70, column 5) that outlasts the grace period.
+ */
+describe('SARIF results as code scanning reads them', () => {
+  const { root } = repository();
+  const sigkill = readFixture('02-sigkill.yaml');
+  const logOf = (text: string, file = 'k8s/ledger.yaml', workingDirectory = root) => toSarif(diagnoseManifests([{ path: file, text }], {}), { workingDirectory });
+
+  it('one result per finding: ruleId, level, a %SRCROOT%-relative uri and the line and column of the setting', () => {
+    const run = logOf(sigkill).runs[0]!;
+    expect(run.results.map((r) => [r.ruleId, r.level, firstLocation(r)])).toEqual([
+      ['grace-covers-drain', 'error', { artifactLocation: { uri: 'k8s/ledger.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 30, startColumn: 5 } }],
+      ['deregistration-delay-bounded', 'warning', { artifactLocation: { uri: 'k8s/ledger.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 70, startColumn: 5 } }],
+    ]);
+    expect(run.originalUriBaseIds['%SRCROOT%']!.uri).toBe(`file://${root}/`);
+    // ruleIndex points into the rules table at the same rule.
+    for (const r of run.results) expect(run.tool.driver.rules[r.ruleIndex]!.id).toBe(r.ruleId);
+    expect(run.results[0]!.locations[0]!.logicalLocations).toEqual([{ name: 'ledger', fullyQualifiedName: 'Deployment/payments/ledger', kind: 'resource' }]);
+    expect(run.results[0]!.message.text).toMatch(/^Deployment payments\/ledger: terminationGracePeriodSeconds \(30s\) must be ≥ preStop sleep \+ drain timeout \+ cleanup \(20s \+ 10s \+ 5s = 35s\)/);
+  });
+
+  it("the level is the finding's: a rule that is an error in its hard case says warning in its softer one", () => {
+    // 40s of grace: 20s + 10s + 5s = 35s fit, with 5s of the 10s headroom; the 45s delay still outlasts it.
+    const soft = logOf(sigkill.replace('    spec:\n      containers:', '    spec:\n      terminationGracePeriodSeconds: 40\n      containers:')).runs[0]!;
+    expect(soft.results.map((r) => [r.ruleId, r.level, firstLocation(r).region])).toEqual([
+      ['grace-covers-drain', 'warning', { startLine: 31, startColumn: 7 }],
+      ['deregistration-delay-bounded', 'warning', { startLine: 71, startColumn: 5 }],
+    ]);
+    const rule = (id: string) => soft.tool.driver.rules.find((r) => r.id === id)!;
+    // Both rules are errors in their hard case; a warning-only rule defaults to warning.
+    expect(rule('grace-covers-drain').defaultConfiguration).toEqual({ level: 'error' });
+    expect(rule('deregistration-delay-bounded').defaultConfiguration).toEqual({ level: 'error' });
+    expect(rule('connection-termination-enabled').defaultConfiguration).toEqual({ level: 'warning' });
+    expect(rule('grace-under-cap').defaultConfiguration).toEqual({ level: 'error' });
+    const lingering = logOf(readFixture('05-lingering.yaml'), 'k8s/lingering.yaml').runs[0]!;
+    expect(lingering.results.map((r) => [r.ruleId, r.level, firstLocation(r).region!.startLine])).toEqual([
+      ['deregistration-delay-bounded', 'warning', 67],
+      ['connection-termination-enabled', 'warning', 67],
+    ]);
+  });
+
+  it('partialFingerprints are the same from run to run, from another directory, and for an absolute path to the same file', () => {
+    const prints = (log: ReturnType<typeof logOf>) => log.runs[0]!.results.map((r) => r.partialFingerprints);
+    const first = prints(logOf(sigkill));
+    expect(Object.keys(first[0]!)).toEqual(['grpcDrainFinding/v1']);
+    expect(prints(logOf(sigkill))).toEqual(first);
+    expect(prints(logOf(sigkill, path.join(root, 'k8s', 'ledger.yaml'), path.join(root, 'charts')))).toEqual(first);
+    expect(prints(logOf(sigkill, 'ledger.yaml', path.join(root, 'k8s')))).toEqual(first);
+    // The identity is rule, workload, object, field and container: another file name keeps it too.
+    expect(prints(logOf(sigkill, 'rendered/all.yaml'))).toEqual(first);
+  });
+
+  it('tool.driver: name, version 0.1.0, informationUri, and help for every rule GitHub shows next to an alert', () => {
+    const driver = logOf(sigkill).runs[0]!.tool.driver;
+    expect([driver.name, driver.version, driver.semanticVersion, driver.informationUri]).toEqual(['grpc-drain', '0.1.0', '0.1.0', 'https://github.com/grpc-drain/grpc-drain#readme']);
+    // The 21 rules of the README's rules table, each in the log whether it fired or not.
+    expect(driver.rules).toHaveLength(21);
+    const grace = driver.rules.find((r) => r.id === 'grace-covers-drain')!;
+    expect(grace.helpUri).toBe('https://github.com/grpc-drain/grpc-drain/blob/v0.1.0/README.md#rules');
+    expect(grace.help.text).toBe(
+      [
+        'terminationGracePeriodSeconds ≥ sleep + drain + cleanup (error), + headroom (warning).',
+        'Prevents: pod always SIGKILLed despite a graceful handler.',
+        "The rule reports an error, or a warning in its softer case. Each result names the workload, the numbers, and the YAML fragment that fixes it, computed by the drain plan of the workload's budget.",
+        'Rules table: https://github.com/grpc-drain/grpc-drain/blob/v0.1.0/README.md#rules',
+      ].join('\n\n'),
+    );
+    expect(grace.help.markdown.split('\n\n')[0]).toBe('**grace-covers-drain**: terminationGracePeriodSeconds ≥ sleep + drain + cleanup (error), + headroom (warning).');
+    const pdb = driver.rules.find((r) => r.id === 'pdb-present')!;
+    expect(pdb.help.text).toContain('The rule reports a warning. ');
+    for (const rule of driver.rules) {
+      expect(rule.help.text).toMatch(/^\S.*\n\nPrevents: /);
+      expect(rule.help.markdown).toContain(`**${rule.id}**: `);
+      expect(rule.helpUri).toBe('https://github.com/grpc-drain/grpc-drain/blob/v0.1.0/README.md#rules');
+    }
+  });
+
+  it('each result carries its fix in the Markdown message, as a YAML block', () => {
+    const grace = logOf(sigkill).runs[0]!.results[0]!;
+    expect(grace.message.markdown).toContain('Fix (patch Deployment payments/ledger):\n\n```yaml\nspec:\n  template:\n    spec:\n      terminationGracePeriodSeconds: 45\n```');
+    // The Deployment is the second YAML document (after the Namespace).
+    expect(grace.properties).toMatchObject({ field: 'terminationGracePeriodSeconds', document: 2 });
+  });
+});
