@@ -371,3 +371,39 @@ describe('action.yml', () => {
     expect(Object.keys(action.outputs)).toEqual(['sarif-file', 'errors', 'warnings', 'exit-code']);
   });
 });
+
+describe('docs/github-action.md', () => {
+  const doc = readFileSync(path.join(ROOT, 'docs', 'github-action.md'), 'utf8');
+  const workflow = parse(/```yaml\n(name: drain doctor\n[\s\S]*?)```/.exec(doc)![1]!) as {
+    permissions: Record<string, string>;
+    jobs: { doctor: { steps: { id?: string; uses?: string; if?: string; with?: Record<string, string> }[] } };
+  };
+  const steps = workflow.jobs.doctor.steps;
+
+  it('lists every input of action.yml in its inputs table, and every output', () => {
+    const table = doc.slice(doc.indexOf('## Inputs'), doc.indexOf('## Outputs'));
+    for (const name of Object.keys(action.inputs)) expect(table).toContain(`\`${name}\``);
+    const outputs = doc.slice(doc.indexOf('## Outputs'));
+    for (const name of Object.keys(action.outputs)) expect(outputs).toContain(`\`${name}\``);
+  });
+
+  it('shows a workflow that checks out, sets up node, renders, runs the action with its real inputs, and uploads with if: always() and security-events: write', () => {
+    expect(workflow.permissions['security-events']).toBe('write');
+    expect(steps.map((s) => s.uses?.replace(/@.*/, '') ?? 'run')).toEqual(['actions/checkout', 'actions/setup-node', 'azure/setup-helm', 'run', 'grpc-drain/grpc-drain', 'github/codeql-action/upload-sarif']);
+    const doctor = steps.find((s) => s.uses?.startsWith('grpc-drain/grpc-drain@'))!;
+    for (const name of Object.keys(doctor.with!)) expect(action.inputs).toHaveProperty([name]);
+    const upload = steps.at(-1)!;
+    expect(upload.if).toMatch(/^always\(\) && steps\.drain\.outputs\.sarif-file != ''$/);
+    expect(upload.uses).toBe(action.runs.steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'))!.uses);
+    expect(upload.with!['sarif_file']).toBe(`\${{ steps.${doctor.id!}.outputs.sarif-file }}`);
+  });
+
+  it("its budget file is one the action takes", () => {
+    const dir = workspace();
+    mkdirSync(path.join(dir, '.github'));
+    writeFileSync(path.join(dir, '.github', 'drain-budget.yaml'), /```yaml\n(propagation: [\s\S]*?)```/.exec(doc)![1]!);
+    const run = runAction(dir, { paths: 'k8s/clean/', 'budget-file': '.github/drain-budget.yaml', 'fail-on': 'never' });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('::group::grpc-drain doctor k8s/clean/ --propagation 30s --drain 15s --cleanup 5s --max-grace spot --readiness-gate\n');
+  });
+});
