@@ -2,21 +2,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { addBudgetFlags, addManifestFlags, DOCTOR_BUDGET_FIELDS, PLAN_BUDGET_FIELDS } from './budget-flags';
 import { runDoctor } from './doctor-command';
 import { EXIT, UsageError, type CliIo } from './io';
+import { packageVersion } from '../package-info';
 import { stripUnknownFlags } from './unknown-flags';
 import { PROPAGATION_HELP, PROPAGATION_OUTPUTS, runPropagation } from './propagation-command';
-
-/** The package version, read from package.json next to src/ and lib/ (`undefined` if it cannot be read). */
-function packageVersion(): string | undefined {
-  try {
-    // Both src/cli/program.ts and lib/cli/program.js sit two levels below package.json.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const pkg: unknown = require('../../package.json');
-    const version = (pkg as { version?: unknown } | null)?.version;
-    return typeof version === 'string' ? version : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const DOCTOR_HELP = `
 Reads Kubernetes manifests (multi-document YAML or JSON, kind: List included; a directory

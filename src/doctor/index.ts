@@ -7,7 +7,7 @@
  */
 export { diagnose, diagnoseManifests, type InputReport } from './doctor';
 export { DOCTOR_JSON_VERSION, formatJson } from './format/json';
-export { formatSarif, toSarif, type SarifLog, type SarifResult, type SarifRule, type SarifRun } from './format/sarif';
+export { formatSarif, SARIF_FINGERPRINT, SARIF_SOURCE_ROOT, toSarif, type SarifArtifactLocation, type SarifLog, type SarifMessage, type SarifOptions, type SarifResult, type SarifRule, type SarifRun } from './format/sarif';
 export { COLOR_STYLE, PLAIN_STYLE, styleFor, type Style } from './format/style';
 export { describeLocation, describeProblem, describeRef, formatText, type TextFormatOptions } from './format/text';
 export {

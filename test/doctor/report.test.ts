@@ -133,7 +133,7 @@ describe('SARIF output', () => {
       { path: 'values.yaml', text: 'replicas: [1\n' },
     ]);
     const notifications = toSarif(report).runs[0]!.invocations[0]!.toolExecutionNotifications;
-    expect(notifications[0]).toEqual({ level: 'warning', message: { text: 'values.yaml:2:1: document 1 is not valid YAML (unexpected end of the stream within a flow collection), so it is skipped' } });
+    expect(notifications[0]).toEqual({ level: 'warning', message: { text: 'values.yaml:2:1: document 1 is not valid YAML (unexpected end of the stream within a flow collection), so it is skipped.' } });
     expect(report.workloads).toHaveLength(1);
   });
 
