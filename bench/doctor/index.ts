@@ -1,20 +1,27 @@
 /**
- * Bench of `grpc-drain doctor` (`npm run bench:doctor`). Generates a multi-document file in the
- * proportions of a real cluster dump (Deployments, Services, some of them NLBs of the LBC,
- * PodDisruptionBudgets), builds the CLI, and in the same run times, as whole processes (Node
- * start, module loading, reading the file, output to /dev/null):
+ * Bench of `grpc-drain doctor` (`npm run bench:doctor`). Generates two multi-document inputs
+ * and, for each, builds the CLI and in the same run times, as whole processes (Node start,
+ * module loading, reading the file, output to /dev/null):
  *
  * - the doctor: `node lib/cli.js doctor FILE` (text report of every finding);
  * - the reference: js-yaml's `safeLoadAll` of the same file (js-yaml 3's name for what js-yaml
  *   4 calls `loadAll`: the safe schema) and nothing else;
+ * - the doctor on a one-object file (its fixed cost: Node and its modules);
  * - an empty Node process, for the memory baseline.
  *
- * It prints MB/s, the ratio doctor/js-yaml (target ≤ 1.5 on 2 MiB), the peak RSS of each and
- * the doctor's memory above an empty Node process as a multiple of the input (target ≤ 10), and
- * the doctor's own phases in-process. `--huge` also feeds a 200 MiB file to the CLI to show that
- * the input limit refuses it with one line instead of a V8 heap abort.
+ * The inputs (`--mix workloads|charts` runs one): `workloads`, only Deployments, their Services
+ * (a third of them NLBs of the LBC) and PodDisruptionBudgets, every document one the doctor
+ * reads, its worst case; `charts`, releases of charts as `helm template` renders them
+ * (CRDs, ConfigMaps, Secrets, ServiceAccounts, RBAC beside the Deployments, Services and PDBs).
+ * The proportions are fixed in {@link objectsOf}, never tuned to the targets.
  *
- *   npm run bench:doctor [-- --mib 2 --runs 5 --huge]
+ * It prints the kinds, MB/s, the ratio doctor/js-yaml (target ≤ 1.5 on 2 MiB), the peak RSS
+ * of each, the doctor's memory above an empty Node process as a multiple of the input (target
+ * ≤ 10) and above its own one-object run, the load average, and the doctor's own phases
+ * in-process. `--huge` also feeds a 200 MiB file to the CLI to show that the input limit
+ * refuses it with one line instead of a V8 heap abort.
+ *
+ *   npm run bench:doctor [-- --mib 2 --runs 5 --mix charts --huge]
  */
 import { execFileSync, spawnSync } from 'child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'fs';
