@@ -1,27 +1,36 @@
 /**
- * Bench of `grpc-drain doctor` (`npm run bench:doctor`). Generates a multi-document file in the
- * proportions of a real cluster dump (Deployments, Services, some of them NLBs of the LBC,
- * PodDisruptionBudgets), builds the CLI, and in the same run times, as whole processes (Node
- * start, module loading, reading the file, output to /dev/null):
+ * Bench of `grpc-drain doctor` (`npm run bench:doctor`). Generates two multi-document inputs
+ * and, for each, builds the CLI and in the same run times, as whole processes (Node start,
+ * module loading, reading the file, output to /dev/null):
  *
  * - the doctor: `node lib/cli.js doctor FILE` (text report of every finding);
  * - the reference: js-yaml's `safeLoadAll` of the same file (js-yaml 3's name for what js-yaml
  *   4 calls `loadAll`: the safe schema) and nothing else;
+ * - the doctor on a one-object file (its fixed cost: Node and its modules);
  * - an empty Node process, for the memory baseline.
  *
- * It prints MB/s, the ratio doctor/js-yaml (target ≤ 1.5 on 2 MiB), the peak RSS of each and
- * the doctor's memory above an empty Node process as a multiple of the input (target ≤ 10), and
- * the doctor's own phases in-process. `--huge` also feeds a 200 MiB file to the CLI to show that
- * the input limit refuses it with one line instead of a V8 heap abort.
+ * The inputs (`--mix workloads|charts` runs one): `workloads`, only Deployments, their Services
+ * (a third of them NLBs of the LBC) and PodDisruptionBudgets, every document one the doctor
+ * reads, its worst case; `charts`, releases of charts as `helm template` renders them
+ * (CRDs, ConfigMaps, Secrets, ServiceAccounts, RBAC beside the Deployments, Services and PDBs).
+ * The proportions are fixed in {@link objectsOf}, never tuned to the targets.
  *
- *   npm run bench:doctor [-- --mib 2 --runs 5 --huge]
+ * It prints the kinds, MB/s, the ratio doctor/js-yaml (target ≤ 1.5 on 2 MiB), the peak RSS
+ * of each, the doctor's memory above an empty Node process as a multiple of the input (target
+ * ≤ 10) and above its own one-object run, the load average, and the doctor's own phases
+ * in-process. `--huge` also feeds a 200 MiB file to the CLI to show that the input limit
+ * refuses it with one line instead of a V8 heap abort.
+ *
+ *   npm run bench:doctor [-- --mib 2 --runs 5 --mix charts --huge]
  */
 import { execFileSync, spawnSync } from 'child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'fs';
+import { cpus, loadavg } from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { safeDump } from '../../src/doctor/input/js-yaml';
 import { diagnose, formatText, readManifestText } from '../../src/doctor';
+import { isReadKind } from '../../src/doctor/views/read';
 
 function flag(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -32,6 +41,8 @@ function flag(name: string, fallback: number): number {
 const MIB = flag('mib', 2);
 const RUNS = Math.round(flag('runs', 5));
 const HUGE = process.argv.includes('--huge');
+const MIX_FLAG = process.argv.indexOf('--mix');
+const MIXES: readonly Mix[] = MIX_FLAG >= 0 ? [process.argv[MIX_FLAG + 1] === 'charts' ? 'charts' : 'workloads'] : ['workloads', 'charts'];
 const NAMESPACES = 40;
 const ROOT = path.join(__dirname, '..', '..');
 const OUT = path.join(__dirname, 'out');
@@ -132,23 +143,101 @@ function pdb(app: string, namespace: string): object {
   return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: app, namespace }, spec: { maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': app } } } };
 }
 
-/** Writes documents to `file` until it holds `bytes`: per app a Deployment, a Service and, for two apps in three, a PDB. */
-function generate(file: string, bytes: number): { documents: number; bytes: number } {
+/** A CustomResourceDefinition with a schema of `fields` properties, each described, as chart CRDs are. */
+function crd(group: string, kind: string, fields: number, r: () => number): object {
+  const property = (i: number, depth: number): object => {
+    const description = `${kind} field ${i}: ${'configures how the controller reconciles this resource and which defaults apply when it is unset. '.repeat(1 + Math.floor(r() * 3))}`.trim();
+    if (depth < 2 && r() < 0.25) {
+      const nested: Record<string, object> = {};
+      for (let j = 0; j < 4; j += 1) nested[`sub${j}`] = property(j, depth + 1);
+      return { type: 'object', description, properties: nested };
+    }
+    return r() < 0.5 ? { type: 'string', description } : { type: 'integer', format: 'int32', description, minimum: 0 };
+  };
+  const properties: Record<string, object> = {};
+  for (let i = 0; i < fields; i += 1) properties[`field${i}`] = property(i, 0);
+  const plural = `${kind.toLowerCase()}s`;
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${group}`, annotations: { 'controller-gen.kubebuilder.io/version': 'v0.16.1' } },
+    spec: {
+      group,
+      names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase() },
+      scope: 'Namespaced',
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, spec: { type: 'object', properties } } } } }],
+    },
+  };
+}
+
+function configMap(app: string, namespace: string, r: () => number): object {
+  const lines = Array.from({ length: 20 + Math.floor(r() * 60) }, (_, i) => `  option_${i}: ${r() < 0.5 ? 'true' : Math.floor(r() * 1000)}`);
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${app}-config`, namespace, labels: { 'app.kubernetes.io/name': app } }, data: { 'config.yaml': `server:\n${lines.join('\n')}\n`, LOG_LEVEL: 'info' } };
+}
+
+function secret(app: string, namespace: string, r: () => number): object {
+  const bytes = Buffer.from(Array.from({ length: 48 + Math.floor(r() * 200) }, () => Math.floor(r() * 256)));
+  return { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: `${app}-secret`, namespace }, data: { password: bytes.toString('base64'), 'tls.key': Buffer.concat([bytes, bytes, bytes]).toString('base64') } };
+}
+
+function rbac(app: string, namespace: string): object[] {
+  const rules = [
+    { apiGroups: [''], resources: ['configmaps', 'secrets', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['get', 'list', 'watch', 'update', 'patch'] },
+    { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+  ];
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: app, namespace } },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: app, namespace }, rules },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: app, namespace }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: app }, subjects: [{ kind: 'ServiceAccount', name: app, namespace }] },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: `${namespace}-${app}` }, rules },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `${namespace}-${app}` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${namespace}-${app}` }, subjects: [{ kind: 'ServiceAccount', name: app, namespace }] },
+  ];
+}
+
+/** The two inputs: every document a workload or its Service/PDB, or releases of charts as `helm template` renders them. */
+type Mix = 'workloads' | 'charts';
+
+/**
+ * The objects of one app. `workloads`: a Deployment, a Service and, for two apps in three, a
+ * PDB. `charts`: one chart release of two apps, each with its ConfigMap, Secret, ServiceAccount and
+ * RBAC, a Deployment and a Service (and a PDB for the first), and for one release in three two
+ * CRDs of 40 fields (an operator's chart): the proportions of charts such as argo-cd,
+ * cert-manager or kube-prometheus-stack, whose CRDs and config are most of their bytes.
+ */
+function objectsOf(mix: Mix, i: number, r: () => number): object[] {
+  const namespace = `team-${i % NAMESPACES}`;
+  if (mix === 'workloads') {
+    const app = `svc-${i}`;
+    return [deployment(app, namespace, r), service(app, namespace, r), ...(i % 3 !== 2 ? [pdb(app, namespace)] : [])];
+  }
+  const release = `rel-${i}`;
+  const objects: object[] = i % 3 === 0 ? [crd(`${release}.example.io`, 'Widget', 40, r), crd(`${release}.example.io`, 'Gadget', 40, r)] : [];
+  for (const [n, app] of [`${release}-server`, `${release}-worker`].entries()) {
+    objects.push(configMap(app, namespace, r), secret(app, namespace, r), ...rbac(app, namespace), deployment(app, namespace, r), service(app, namespace, r));
+    if (n === 0) objects.push(pdb(app, namespace));
+  }
+  return objects;
+}
+
+/** Writes documents of the mix to `file` until it holds `bytes`; counts them by kind. */
+function generate(file: string, bytes: number, mix: Mix = 'workloads'): { documents: number; bytes: number; kinds: Map<string, number> } {
   const r = random(42);
   const fd = openSync(file, 'w');
   let written = 0;
   let documents = 0;
+  const kinds = new Map<string, number>();
   for (let i = 0; written < bytes; i += 1) {
-    const app = `svc-${i}`;
-    const namespace = `team-${i % NAMESPACES}`;
-    for (const object of [deployment(app, namespace, r), service(app, namespace, r), ...(i % 3 !== 2 ? [pdb(app, namespace)] : [])]) {
+    for (const object of objectsOf(mix, i, r)) {
       const text = `---\n${safeDump(object, { lineWidth: -1 })}`;
       written += writeSync(fd, text);
       documents += 1;
+      const kind = (object as { kind: string }).kind;
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
     }
   }
   closeSync(fd);
-  return { documents, bytes: written };
+  return { documents, bytes: written, kinds };
 }
 
 interface ProcessRun {
@@ -186,63 +275,75 @@ mkdirSync(OUT, { recursive: true });
 process.stdout.write('building the CLI (tsc -p tsconfig.build.json) …\n');
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', LIB], { cwd: ROOT, stdio: 'inherit' });
 
-const file = path.join(OUT, `manifests-${MIB}MiB.yaml`);
-const { documents, bytes } = generate(file, MIB * 1024 * 1024);
 const cli = path.join(LIB, 'cli.js');
-const jsYamlScript = `const y = require('js-yaml'); y.safeLoadAll(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'), () => {});`;
+// The doctor's fixed cost (Node, its modules, one object): what the input adds is above it.
+const tiny = path.join(OUT, 'one-object.yaml');
+writeFileSync(tiny, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n');
+const allLines: string[] = [];
 
-// Warm the page cache and both paths once, then alternate so that neither gets a quieter machine.
-runNode([cli, 'doctor', file]);
-runNode(['-e', jsYamlScript]);
-const doctorRuns: ProcessRun[] = [];
-const jsYamlRuns: ProcessRun[] = [];
-const emptyRuns: ProcessRun[] = [];
-for (let run = 0; run < RUNS; run += 1) {
-  doctorRuns.push(runNode([cli, 'doctor', file]));
-  jsYamlRuns.push(runNode(['-e', jsYamlScript]));
-  emptyRuns.push(runNode(['-e', '0']));
+function benchMix(mix: Mix): void {
+  const file = path.join(OUT, `manifests-${mix}-${MIB}MiB.yaml`);
+  const { documents, bytes, kinds } = generate(file, MIB * 1024 * 1024, mix);
+  const jsYamlScript = `const y = require('js-yaml'); y.safeLoadAll(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'), () => {});`;
+
+  // Warm the page cache and both paths once, then alternate so that neither gets a quieter machine.
+  runNode([cli, 'doctor', file]);
+  runNode(['-e', jsYamlScript]);
+  const doctorRuns: ProcessRun[] = [];
+  const jsYamlRuns: ProcessRun[] = [];
+  const emptyRuns: ProcessRun[] = [];
+  const floorRuns: ProcessRun[] = [];
+  const load: number[] = [];
+  for (let run = 0; run < RUNS; run += 1) {
+    load.push(loadavg()[0]!);
+    doctorRuns.push(runNode([cli, 'doctor', file]));
+    jsYamlRuns.push(runNode(['-e', jsYamlScript]));
+    emptyRuns.push(runNode(['-e', '0']));
+    floorRuns.push(runNode([cli, 'doctor', tiny]));
+  }
+  const failed = doctorRuns.find((r) => r.status !== 0 && r.status !== 1);
+  if (failed) throw new Error(`the doctor exited ${failed.status}: ${failed.stderr}`);
+
+  // The doctor's phases as the CLI runs them, in this process (after a warm-up).
+  const text = readFileSync(file, 'utf8');
+  const phases = () => {
+    const read = time(() => readManifestText({ path: file, text }, { keepWhole: isReadKind }));
+    const report = time(() => diagnose(read.result.objects));
+    const output = time(() => formatText(report.result));
+    return { read: read.ms, diagnose: report.ms, format: output.ms, report: report.result };
+  };
+  phases();
+  const inProcess = Array.from({ length: RUNS }, phases);
+
+  const mb = bytes / 1e6;
+  const m = (runs: readonly ProcessRun[], key: 'ms' | 'cpuMs' | 'rssKiB') => median(runs.map((r) => r[key]));
+  const cpuRatio = m(doctorRuns, 'cpuMs') / m(jsYamlRuns, 'cpuMs');
+  const ratio = m(doctorRuns, 'ms') / m(jsYamlRuns, 'ms');
+  const above = (runs: readonly ProcessRun[]) => ((m(runs, 'rssKiB') - m(emptyRuns, 'rssKiB')) * 1024) / bytes;
+  const memory = above(doctorRuns);
+  const inputShare = ((m(doctorRuns, 'rssKiB') - m(floorRuns, 'rssKiB')) * 1024) / bytes;
+  const report = inProcess[0]!.report;
+  const row = (label: string, runs: readonly ProcessRun[], rate = true) =>
+    `  ${label.padEnd(22)} ${m(runs, 'ms').toFixed(0).padStart(5)} ms wall, ${m(runs, 'cpuMs').toFixed(0).padStart(5)} ms CPU${rate ? `  ${(mb / (m(runs, 'ms') / 1000)).toFixed(1).padStart(4)} MB/s` : '           '}  peak RSS ${(m(runs, 'rssKiB') / 1024).toFixed(1)} MiB`;
+  const lines = [
+    `grpc-drain doctor bench, input '${mix}': ${documents} documents, ${(bytes / 1024 / 1024).toFixed(2)} MiB (${path.relative(ROOT, file)}), median of ${RUNS} runs, whole processes; load average ${median(load).toFixed(1)} (${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}) on ${cpus().length} cores`,
+    `  kinds                  ${[...kinds].map(([kind, count]) => `${kind} ${count}`).join(', ')}`,
+    `  objects read           ${report.objectCount}; workloads behind a load balancer: ${report.workloads.length}; findings: ${report.errorCount} errors, ${report.warningCount} warnings`,
+    row('doctor (CLI, text)', doctorRuns),
+    row('js-yaml safeLoadAll', jsYamlRuns),
+    row('doctor, one object', floorRuns, false),
+    row('empty node process', emptyRuns, false),
+    `  ratio doctor/js-yaml   ${ratio.toFixed(2)} wall, ${cpuRatio.toFixed(2)} CPU  (target ≤ 1.5)`,
+    `  memory above node      doctor ${((m(doctorRuns, 'rssKiB') - m(emptyRuns, 'rssKiB')) / 1024).toFixed(1)} MiB = ${memory.toFixed(1)} × the input (target ≤ 10); js-yaml ${above(jsYamlRuns).toFixed(1)} ×; doctor above its one-object run ${inputShare.toFixed(1)} ×`,
+    `  in-process phases      read ${median(inProcess.map((p) => p.read)).toFixed(0)} ms, diagnose ${median(inProcess.map((p) => p.diagnose)).toFixed(0)} ms, format ${median(inProcess.map((p) => p.format)).toFixed(0)} ms`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  allLines.push(...lines);
+  // CPU time decides: wall time on a shared machine measures the neighbours too.
+  if (cpuRatio > 1.5 || memory > 10) process.exitCode = 1;
 }
-const failed = doctorRuns.find((r) => r.status !== 0 && r.status !== 1);
-if (failed) throw new Error(`the doctor exited ${failed.status}: ${failed.stderr}`);
 
-// The doctor's phases, in this process (after a warm-up).
-const text = readFileSync(file, 'utf8');
-const phases = () => {
-  const read = time(() => readManifestText({ path: file, text }));
-  const report = time(() => diagnose(read.result.objects));
-  const output = time(() => formatText(report.result));
-  return { read: read.ms, diagnose: report.ms, format: output.ms, report: report.result };
-};
-phases();
-const inProcess = Array.from({ length: RUNS }, phases);
-
-const mb = bytes / 1e6;
-const doctorMs = median(doctorRuns.map((r) => r.ms));
-const jsYamlMs = median(jsYamlRuns.map((r) => r.ms));
-const emptyMs = median(emptyRuns.map((r) => r.ms));
-const doctorCpu = median(doctorRuns.map((r) => r.cpuMs));
-const jsYamlCpu = median(jsYamlRuns.map((r) => r.cpuMs));
-const emptyCpu = median(emptyRuns.map((r) => r.cpuMs));
-const doctorRss = median(doctorRuns.map((r) => r.rssKiB));
-const jsYamlRss = median(jsYamlRuns.map((r) => r.rssKiB));
-const emptyRss = median(emptyRuns.map((r) => r.rssKiB));
-const ratio = doctorMs / jsYamlMs;
-const cpuRatio = doctorCpu / jsYamlCpu;
-const memory = ((doctorRss - emptyRss) * 1024) / bytes;
-const report = inProcess[0]!.report;
-const lines = [
-  `grpc-drain doctor bench: ${documents} documents, ${(bytes / 1024 / 1024).toFixed(2)} MiB (${file}), median of ${RUNS} runs, whole processes`,
-  `  objects read           ${report.objectCount}; workloads behind a load balancer: ${report.workloads.length}; findings: ${report.errorCount} errors, ${report.warningCount} warnings`,
-  `  doctor (CLI, text)     ${doctorMs.toFixed(0)} ms wall, ${doctorCpu.toFixed(0)} ms CPU  ${(mb / (doctorMs / 1000)).toFixed(1)} MB/s  peak RSS ${(doctorRss / 1024).toFixed(1)} MiB`,
-  `  js-yaml safeLoadAll    ${jsYamlMs.toFixed(0)} ms wall, ${jsYamlCpu.toFixed(0)} ms CPU  ${(mb / (jsYamlMs / 1000)).toFixed(1)} MB/s  peak RSS ${(jsYamlRss / 1024).toFixed(1)} MiB`,
-  `  empty node process     ${emptyMs.toFixed(0)} ms wall, ${emptyCpu.toFixed(0)} ms CPU  peak RSS ${(emptyRss / 1024).toFixed(1)} MiB`,
-  `  ratio doctor/js-yaml   ${ratio.toFixed(2)} wall, ${cpuRatio.toFixed(2)} CPU  (target ≤ 1.5)`,
-  `  memory above node      ${((doctorRss - emptyRss) / 1024).toFixed(1)} MiB = ${memory.toFixed(1)} × the input  (target ≤ 10)`,
-  `  in-process phases      read ${median(inProcess.map((p) => p.read)).toFixed(0)} ms, diagnose ${median(inProcess.map((p) => p.diagnose)).toFixed(0)} ms, format ${median(inProcess.map((p) => p.format)).toFixed(0)} ms`,
-];
-process.stdout.write(`${lines.join('\n')}\n`);
-// CPU time decides: wall time on a shared machine measures the neighbours too.
-if (cpuRatio > 1.5 || memory > 10) process.exitCode = 1;
+for (const mix of MIXES) benchMix(mix);
 
 if (HUGE) {
   const huge = path.join(OUT, 'manifests-200MiB.yaml');
@@ -254,4 +355,4 @@ if (HUGE) {
   rmSync(huge, { force: true });
   if (run.status !== 2) process.exitCode = 1;
 }
-writeFileSync(path.join(OUT, 'last-run.txt'), `${lines.join('\n')}\n`);
+writeFileSync(path.join(OUT, 'last-run.txt'), `${allLines.join('\n')}\n`);

@@ -7,6 +7,7 @@ import { readManifestText, type InputNote, type InputProblem, type ManifestObjec
 import { resolveDoctorOptions, type DoctorOptions } from './options';
 import { pairTargets, type Target } from './pairing';
 import { findingPlace } from './place';
+import { isReadKind } from './views/read';
 import type { DoctorFinding, DoctorReport, SourceSummary, WorkloadDiagnosis } from './types';
 
 function diagnoseTarget(target: Target, extraction: Extraction, plans: PlanCache): WorkloadDiagnosis {
@@ -121,7 +122,8 @@ export function diagnoseManifests(sources: readonly ManifestSource[], options: D
   const problems: InputProblem[] = [...extraProblems];
   const notes: InputNote[] = [];
   for (const source of sources) {
-    const read = readManifestText(source);
+    // Objects of kinds the doctor never reads keep only their identity (duplicates, counts).
+    const read = readManifestText(source, { keepWhole: isReadKind });
     summaries.push({ file: source.path, objects: read.objects.length, ...(read.problems.length > 0 && { unusable: true }) });
     for (const object of read.objects) objects.push(object);
     problems.push(...read.problems);

@@ -201,13 +201,39 @@ class TextManifestObject implements ManifestObject {
   }
 }
 
+/** How {@link readManifestText} keeps what it parsed. */
+export interface ReadOptions {
+  /**
+   * Kinds whose objects are kept whole (default: all). Any other object keeps only its
+   * identity (`apiVersion`, `kind`, `metadata.name` and `metadata.namespace` when they are
+   * strings) so that its tree can be collected as soon as its document is read: a chart's
+   * CRDs, ConfigMaps and Secrets are most of its bytes and the doctor reads none of them.
+   * Every document is still parsed, so what is not valid YAML is still reported.
+   */
+  readonly keepWhole?: (kind: string) => boolean;
+}
+
+/** An object reduced to the fields that tell it apart (see {@link ReadOptions.keepWhole}). */
+function identityOf(object: JsonObject): JsonObject {
+  const metadata = own(object, 'metadata');
+  const apiVersion = own(object, 'apiVersion');
+  const name = isObject(metadata) ? own(metadata, 'name') : undefined;
+  const namespace = isObject(metadata) ? own(metadata, 'namespace') : undefined;
+  return {
+    ...(typeof apiVersion === 'string' && { apiVersion }),
+    kind: own(object, 'kind') as string,
+    ...(isObject(metadata) && { metadata: { ...(typeof name === 'string' && { name }), ...(typeof namespace === 'string' && { namespace }) } }),
+  };
+}
+
 /**
  * Reads every Kubernetes object of a multi-document YAML or JSON text, `kind: List` items
  * included, each with its location. Documents that are empty or not Kubernetes objects are
  * skipped; documents that do not parse are reported in `problems` and the others are read.
  * Never throws.
  */
-export function readManifestText(source: ManifestSource): ReadManifests {
+export function readManifestText(source: ManifestSource, options: ReadOptions = {}): ReadManifests {
+  const keep = (object: JsonObject): JsonObject => (options.keepWhole === undefined || options.keepWhole(own(object, 'kind') as string) ? object : identityOf(object));
   const objects: ManifestObject[] = [];
   const problems: InputProblem[] = [];
   const notes: InputNote[] = [];
@@ -234,9 +260,9 @@ export function readManifestText(source: ManifestSource): ReadManifests {
       const items = listItems(value);
       if (items) {
         items.forEach((item, i) => {
-          if (isKubernetesObject(item)) objects.push(new TextManifestObject(item, span, locator, i));
+          if (isKubernetesObject(item)) objects.push(new TextManifestObject(keep(item), span, locator, i));
         });
-      } else if (isKubernetesObject(value)) objects.push(new TextManifestObject(value, span, locator, undefined));
+      } else if (isKubernetesObject(value)) objects.push(new TextManifestObject(keep(value), span, locator, undefined));
     }
   }
   return { objects, problems, notes, documents: chunks.length };

@@ -100,6 +100,8 @@ export class DocumentLocator {
   private tree: PositionNode | null | undefined;
   private fallback: ((path: FieldPath) => number | undefined) | undefined;
   private readonly index: LineIndex;
+  /** Answers by path: a workload's findings and its own location ask for the same fields. */
+  private readonly found = new Map<string, LinePosition | undefined>();
 
   constructor(private readonly chunk: DocumentChunk) {
     this.index = new LineIndex(chunk.text);
@@ -107,10 +109,16 @@ export class DocumentLocator {
 
   /** The position of the deepest part of `path` present in the document (its key, or its item). */
   locate(path: FieldPath): LinePosition | undefined {
+    const key = JSON.stringify(path);
+    if (this.found.has(key)) return this.found.get(key);
     const offset = this.offsetOf(path);
-    if (offset === undefined) return undefined;
-    const { line, column } = this.index.position(offset);
-    return { line: this.chunk.line + line - 1, column };
+    let position: LinePosition | undefined;
+    if (offset !== undefined) {
+      const { line, column } = this.index.position(offset);
+      position = { line: this.chunk.line + line - 1, column };
+    }
+    this.found.set(key, position);
+    return position;
   }
 
   /** The line scan where it can answer; else the parse, once per document. */

@@ -21,6 +21,13 @@ interface Line {
   readonly indent: number;
   /** Blank or comment only. */
   readonly empty: boolean;
+  /** Where the line's text ends (before `\r\n` or `\n`). */
+  readonly textEnd: number;
+  /**
+   * The key at the line's content, parsed on first use: a document is located several times
+   * (one finding each), and each walk passes the same lines.
+   */
+  key?: { key: string; value: number } | null;
 }
 
 function lineAt(text: string, start: number): Line & { readonly end: number } {
@@ -30,7 +37,8 @@ function lineAt(text: string, start: number): Line & { readonly end: number } {
   while (content < end && text.charCodeAt(content) === 0x20) content += 1;
   const c = text[content];
   const empty = content >= end || c === '#' || c === '\r';
-  return { start, content, indent: content - start, empty, end };
+  const textEnd = end > start && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
+  return { start, content, indent: content - start, empty, end, textEnd };
 }
 
 /** Lines of a text, computed once per document. */
@@ -60,10 +68,14 @@ function keyAt(text: string, offset: number, end: number): { key: string; value:
 }
 
 /** Where the line's text ends (before `\r\n` or `\n`). */
-function lineEnd(text: string, line: Line): number {
-  const newline = text.indexOf('\n', line.start);
-  const end = newline === -1 ? text.length : newline;
-  return end > line.start && text[end - 1] === '\r' ? end - 1 : end;
+function lineEnd(_text: string, line: Line): number {
+  return line.textEnd;
+}
+
+/** {@link keyAt} of a line's content, once per line. */
+function lineKey(text: string, line: Line): { key: string; value: number } | undefined {
+  if (line.key === undefined) line.key = keyAt(text, line.content, line.textEnd) ?? null;
+  return line.key ?? undefined;
 }
 
 /** What follows a key on its line: nothing (a block value below), or an inline value. */
@@ -110,7 +122,7 @@ export function scanLocate(text: string, lines: readonly Line[], path: FieldPath
         if (col < column || (col === 0 && text.startsWith('...', at))) break;
         const end = lineEnd(text, line);
         if (text.startsWith('<<', at) || text[at] === '?' || text[at] === '-') return GIVE_UP;
-        const key = keyAt(text, at, end);
+        const key = at === line.content ? lineKey(text, line) : keyAt(text, at, end);
         if (!key) return GIVE_UP;
         if (key.key === segment) found = { line: i, at, value: key.value };
       }

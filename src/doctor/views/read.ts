@@ -273,6 +273,17 @@ function readAutoscaler(manifest: ManifestObject, kind: string, defaultNamespace
   return { kind, ...base(manifest, defaultNamespace, {}), notes: [], ...(targetKind !== undefined && { targetKind }), ...(targetName !== undefined && { targetName }) };
 }
 
+/**
+ * Kinds {@link readView} may read beyond kind, apiVersion and name (its only other inputs are
+ * those fields): every other object is used by the doctor only for its identity.
+ */
+const READ_KINDS: ReadonlySet<string> = new Set([...WORKLOAD_KINDS, 'Service', 'TargetGroupBinding', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ScaledObject', 'Namespace']);
+
+/** Whether the doctor reads more of an object of this kind than its kind, apiVersion, name and namespace. */
+export function isReadKind(kind: string): boolean {
+  return READ_KINDS.has(kind);
+}
+
 /** The typed view of an object the doctor uses; `undefined` for every other kind. */
 export function readView(manifest: ManifestObject, defaultNamespace: string): KnownView | undefined {
   const kind = own(manifest.object, 'kind');
