@@ -41,6 +41,8 @@ export interface TruthJson {
   readonly newConnectionsAfterSigterm: { readonly perNode: readonly number[]; readonly total: number };
   /** New connections after the deletion that the pod refused (it had exited, or closed its listener): no runtime sees those. */
   readonly newConnectionsRefused: { readonly perNode: readonly number[]; readonly total: number };
+  /** New connections after the process exited (all refused): what no late-connections mode can help. */
+  readonly newConnectionsAfterExit: { readonly perNode: readonly number[]; readonly total: number };
 }
 
 /**
@@ -64,6 +66,11 @@ export interface RuntimeTerminationJson {
   readonly differenceSeconds: number | null;
   /** Within 1 budget second of the truth (see `compareMeasurement`). */
   readonly withinOneSecond: boolean;
+  /** `truth.lastAcceptedConnectionSeconds.max` when after the deletion, else null: the last connection the pod could see. */
+  readonly acceptedTruthSeconds: number | null;
+  /** runtime − the accepted truth: the measurement's own error, without what the pod refused. */
+  readonly acceptedDifferenceSeconds: number | null;
+  readonly withinOneSecondOfAccepted: boolean;
 }
 
 /** The runtime's reports of a scenario, judged, and `grpc-drain propagation` on them. */
@@ -74,6 +81,10 @@ export interface RuntimeScenarioJson {
   readonly withinOneSecond: number;
   /** The largest |runtime − truth| where both saw a connection after the deletion; null: none. */
   readonly maxAbsDifferenceSeconds: number | null;
+  /** Of the reports, how many were within 1 budget second of the last connection the pod accepted. */
+  readonly withinOneSecondOfAccepted: number;
+  /** The largest |runtime − accepted truth|: the measurement's own error. */
+  readonly maxAbsAcceptedDifferenceSeconds: number | null;
   /** The latest `truth.lastNewConnectionSeconds.max` of any terminated pod: the true maximum. */
   readonly truthMaxSeconds: number | null;
   /** The latest `truth.stoppedRoutingSeconds.max`: the NLB's true propagation in this run. */
@@ -198,6 +209,7 @@ function counted(values: readonly number[]): { perNode: readonly number[]; total
 export function truthJson(run: ScenarioRun, termination: Termination): TruthJson {
   const deletedAt = termination.pod.at.deleted ?? 0;
   const sigtermAt = termination.pod.at.sigterm;
+  const exitedAt = termination.pod.at.exited;
   const since = (at: number | undefined): number | null => (at === undefined ? null : round(seconds(run, at - deletedAt), 2));
   const stopped = (t: NodeTruth): number | undefined => {
     // A node of another zone never routes to the pod with cross-zone load balancing off.
@@ -215,6 +227,7 @@ export function truthJson(run: ScenarioRun, termination: Termination): TruthJson
     newConnectionsAfterDeletion: counted(termination.connectionTimes.map((times) => times.filter((at) => at >= deletedAt).length)),
     newConnectionsAfterSigterm: counted(termination.connectionTimes.map((times) => (sigtermAt === undefined ? 0 : times.filter((at) => at >= sigtermAt).length))),
     newConnectionsRefused: counted(termination.refusedTimes.map((times) => times.filter((at) => at >= deletedAt).length)),
+    newConnectionsAfterExit: counted(termination.connectionTimes.map((times) => (exitedAt === undefined ? 0 : times.filter((at) => at >= exitedAt).length))),
   };
 }
 
@@ -222,10 +235,12 @@ export function truthJson(run: ScenarioRun, termination: Termination): TruthJson
 export function runtimeTerminationJson(termination: Termination, truth: TruthJson): RuntimeTerminationJson | null {
   const { report } = termination;
   if (!report) return null;
-  const max = truth.lastNewConnectionSeconds.max;
-  const truthSeconds = max !== null && max >= 0 ? max : null;
+  const afterDeletion = (max: number | null): number | null => (max !== null && max >= 0 ? max : null);
+  const truthSeconds = afterDeletion(truth.lastNewConnectionSeconds.max);
+  const acceptedTruthSeconds = afterDeletion(truth.lastAcceptedConnectionSeconds.max);
   const runtime = report.lastNewConnectionAfterDeletionSeconds;
   const { differenceSeconds, within } = compareMeasurement(runtime, truthSeconds);
+  const accepted = compareMeasurement(runtime, acceptedTruthSeconds);
   return {
     lateConnections: report.lateConnections,
     lastNewConnectionAfterDeletionSeconds: runtime === null ? null : round(runtime, 2),
@@ -236,6 +251,9 @@ export function runtimeTerminationJson(termination: Termination, truth: TruthJso
     truthSeconds,
     differenceSeconds,
     withinOneSecond: within,
+    acceptedTruthSeconds,
+    acceptedDifferenceSeconds: accepted.differenceSeconds,
+    withinOneSecondOfAccepted: accepted.within,
   };
 }
 
@@ -248,7 +266,10 @@ export function runtimeScenarioJson(run: ScenarioRun, rollouts: readonly Rollout
     const present = values.filter((v): v is number => v !== null);
     return present.length === 0 ? null : Math.max(...present);
   };
-  const differences = judged.flatMap((j) => (j.differenceSeconds === null ? [] : [Math.abs(j.differenceSeconds)]));
+  const largest = (values: readonly (number | null)[]): number | null => {
+    const present = values.filter((v): v is number => v !== null).map(Math.abs);
+    return present.length === 0 ? null : round(Math.max(...present), 2);
+  };
   const truthMaxSeconds = latest(terminations.map((t) => t.truth.lastNewConnectionSeconds.max));
   const command = run.propagationCommand;
   const summary = command?.summary;
@@ -256,7 +277,9 @@ export function runtimeScenarioJson(run: ScenarioRun, rollouts: readonly Rollout
   return {
     reports: judged.length,
     withinOneSecond: judged.filter((j) => j.withinOneSecond).length,
-    maxAbsDifferenceSeconds: differences.length === 0 ? null : round(Math.max(...differences), 2),
+    maxAbsDifferenceSeconds: largest(judged.map((j) => j.differenceSeconds)),
+    withinOneSecondOfAccepted: judged.filter((j) => j.withinOneSecondOfAccepted).length,
+    maxAbsAcceptedDifferenceSeconds: largest(judged.map((j) => j.acceptedDifferenceSeconds)),
     truthMaxSeconds,
     routingStoppedMaxSeconds: latest(terminations.map((t) => t.truth.stoppedRoutingSeconds.max)),
     propagationCommand: {
@@ -441,6 +464,7 @@ function topDetails(record: Readonly<Record<string, number>>, limit = 4): string
 }
 
 const fmt = (n: number | null): string => (n === null ? '–' : n.toFixed(1));
+const signed = (n: number | null): string => (n === null ? 'no difference to take' : `${n >= 0 ? '+' : ''}${n.toFixed(2)} s`);
 
 /** What each scenario ran with and, when something failed, why. */
 export function formatDetails(runs: readonly ScenarioRun[]): string {
@@ -462,10 +486,10 @@ export function formatDetails(runs: readonly ScenarioRun[]): string {
         lines.push(
           `    ${t.pod} (zone ${t.zone}): SIGTERM ${fmt(t.sigtermSeconds)}, exit ${fmt(t.exitSeconds)}${t.sigkilled ? ' (SIGKILL)' : ''}; ` +
             `last new connection ${fmt(t.truth.lastNewConnectionSeconds.max)}, routing stopped ${fmt(t.truth.stoppedRoutingSeconds.max)} (per node ${t.truth.stoppedRoutingSeconds.perNode.map(fmt).join(', ')}), ` +
-            `${t.truth.newConnectionsAfterSigterm.total} new connection(s) after SIGTERM, ${t.truth.newConnectionsRefused.total} refused by the pod` +
+            `${t.truth.newConnectionsAfterSigterm.total} new connection(s) after SIGTERM, ${t.truth.newConnectionsRefused.total} refused by the pod (${t.truth.newConnectionsAfterExit.total} after its exit)` +
             (t.runtime
               ? `; runtime (${t.runtime.lateConnections}): last ${fmt(t.runtime.lastNewConnectionAfterDeletionSeconds)}, ${t.runtime.connectionsAfterSigterm} after SIGTERM, ` +
-                `${t.runtime.differenceSeconds === null ? 'no difference to take' : `${t.runtime.differenceSeconds >= 0 ? '+' : ''}${t.runtime.differenceSeconds.toFixed(2)} s`} (${t.runtime.withinOneSecond ? 'within' : 'NOT within'} 1 s)`
+                `${signed(t.runtime.differenceSeconds)} (${t.runtime.withinOneSecond ? 'within' : 'NOT within'} 1 s), ${signed(t.runtime.acceptedDifferenceSeconds)} from the last accepted`
               : '; no runtime report'),
         );
       }
@@ -474,7 +498,8 @@ export function formatDetails(runs: readonly ScenarioRun[]): string {
       const r = j.runtime;
       const command = r.propagationCommand;
       lines.push(
-        `  runtime: ${r.withinOneSecond}/${r.reports} report(s) within 1 s of the truth, max |difference| ${fmt(r.maxAbsDifferenceSeconds)} s; ` +
+        `  runtime: ${r.withinOneSecond}/${r.reports} report(s) within 1 s of the truth, max |difference| ${fmt(r.maxAbsDifferenceSeconds)} s ` +
+          `(${r.withinOneSecondOfAccepted}/${r.reports} within 1 s of the last accepted connection, max ${fmt(r.maxAbsAcceptedDifferenceSeconds)} s); ` +
           `grpc-drain propagation recommends ${command.recommendedPropagationSeconds ?? '–'} s (exit ${command.exitCode}, ${command.verdict ?? 'no verdict'}), true max ${fmt(r.truthMaxSeconds)} s` +
           `${r.recommendationCoversTruth ? '' : ' (NOT covered)'}, routing stopped ≤ ${fmt(r.routingStoppedMaxSeconds)} s`,
       );

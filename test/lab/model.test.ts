@@ -243,6 +243,7 @@ describe('--json', () => {
           newConnectionsAfterDeletion: { perNode: [2, 2, 0], total: 4 },
           newConnectionsAfterSigterm: { perNode: [0, 2, 0], total: 2 },
           newConnectionsRefused: { perNode: [0, 1, 0], total: 1 },
+          newConnectionsAfterExit: { perNode: [0, 1, 0], total: 1 },
         },
         // The runtime saw up to its exit; the connection it refused after that is 5.3 s later.
         runtime: {
@@ -255,6 +256,10 @@ describe('--json', () => {
           truthSeconds: 34,
           differenceSeconds: -5.3,
           withinOneSecond: false,
+          // Against what it could see, the measurement is 0.3 s off: the dating.
+          acceptedTruthSeconds: 29,
+          acceptedDifferenceSeconds: -0.3,
+          withinOneSecondOfAccepted: true,
         },
       },
     ]);
@@ -280,6 +285,8 @@ describe('--json', () => {
       reports: 1,
       withinOneSecond: 0,
       maxAbsDifferenceSeconds: 5.3,
+      withinOneSecondOfAccepted: 1,
+      maxAbsAcceptedDifferenceSeconds: 0.3,
       truthMaxSeconds: 34,
       routingStoppedMaxSeconds: 35,
       propagationCommand: { exitCode: 0, recommendedPropagationSeconds: 34, verdict: 'raise', lastNewConnectionAfterDeletionMaxSeconds: 28.7, connectionsAfterSigterm: 1, warnings: [] },
