@@ -4,6 +4,7 @@
 import { formatRange, parseRange, type SecondsRange } from './ranges';
 import { LAB_DEFAULTS, PROPAGATION_MIN_SHARE, type LabOptions } from './run-scenario';
 import { SCENARIO_NAMES, type ScenarioName } from './scenarios';
+import { LATE_CONNECTIONS, type LateConnections } from 'grpc-drain/runtime';
 
 export interface LabCommand {
   readonly scenarios: readonly ScenarioName[];
@@ -11,6 +12,8 @@ export interface LabCommand {
   readonly json: boolean;
   /** Where to write one SVG per scenario; undefined for none. */
   readonly svgDir: string | undefined;
+  /** Where to write the runtime's termination reports, rescaled to budget seconds; undefined for none. */
+  readonly runtimeLog: string | undefined;
   readonly help: boolean;
 }
 
@@ -18,9 +21,10 @@ export type ParseResult = { readonly ok: true; readonly command: LabCommand } | 
 
 export const USAGE = `usage: npm run lab -- [--scenario ${SCENARIO_NAMES.join('|')}|all] [--restarts N] [--replicas N]
                       [--propagation S] [--nlb-propagation S|MIN-MAX] [--unhealthy-lag S|MIN-MAX]
-                      [--registration S|MIN-MAX] [--zones N] [--cross-zone] [--idle-timeout S] [--no-idle-clients]
-                      [--seed N] [--scale MS] [--nodes N] [--until exited|forgotten] [--light-load]
-                      [--no-transparent-retries] [--json] [--svg DIR]
+                      [--registration S|MIN-MAX] [--budget-registration S] [--zones N] [--cross-zone]
+                      [--idle-timeout S] [--no-idle-clients] [--seed N] [--scale MS] [--nodes N]
+                      [--until exited|forgotten] [--light-load] [--late-connections serve|goaway|refuse]
+                      [--no-transparent-retries] [--json] [--svg DIR] [--runtime-log FILE]
 
   --scenario S        which configuration(s) to run: all, or NAME[,NAME...]  default all
   --restarts N        rolling restarts per scenario, back to back (1-100)    default ${LAB_DEFAULTS.restarts}
@@ -32,6 +36,8 @@ export const USAGE = `usage: npm run lab -- [--scenario ${SCENARIO_NAMES.join('|
                       S exactly, MIN-MAX a spread (0-600)                    default ${formatRange(LAB_DEFAULTS.unhealthyLag)}
   --registration R    a registration reaches a node after: S exactly,
                       MIN-MAX a spread (0-3600)                              default ${formatRange(LAB_DEFAULTS.registration)}
+  --budget-registration S   the budget's registrationSeconds: no-gate's
+                      minReadySeconds is it + healthy threshold x interval (0-3600)  default the upper end of --registration
   --zones N           zones over the NLB nodes and the pods (1-nodes)        default ${LAB_DEFAULTS.zones}
   --cross-zone        cross-zone load balancing on (off by default on an NLB)
   --idle-timeout S    the NLB's tcp.idle_timeout.seconds (60-6000)           default ${LAB_DEFAULTS.idleTimeoutSeconds}
@@ -42,11 +48,15 @@ export const USAGE = `usage: npm run lab -- [--scenario ${SCENARIO_NAMES.join('|
   --until U           a rollout ends when its old pods have exited, or also
                       been forgotten by every NLB node                       default ${LAB_DEFAULTS.until}
   --light-load        one client of each kind per node, at a fifth of the rate (a busy machine)
+  --late-connections M   what the runtime gives a connection after SIGTERM
+                      (GRPC_DRAIN_LATE_CONNECTIONS): serve, goaway or refuse  default ${LAB_DEFAULTS.lateConnections}
   --no-transparent-retries   grpc.enable_retries=0: also turn off gRPC's transparent retry
   --json              print one JSON object {machine, scenarios: {NAME: {...}}} and nothing else on stdout
-  --svg DIR           write DIR/lab-NAME.svg per scenario`;
+  --svg DIR           write DIR/lab-NAME.svg per scenario
+  --runtime-log FILE  write the runtime's propagation reports, in budget seconds, one JSON line
+                      per terminated pod (what grpc-drain propagation reads)`;
 
-type NumberKey = 'restarts' | 'replicas' | 'propagationSeconds' | 'seed' | 'scaleMs' | 'nodes' | 'zones' | 'idleTimeoutSeconds';
+type NumberKey = 'restarts' | 'replicas' | 'propagationSeconds' | 'budgetRegistrationSeconds' | 'seed' | 'scaleMs' | 'nodes' | 'zones' | 'idleTimeoutSeconds';
 type RangeKey = 'nlbPropagation' | 'unhealthyLag' | 'registration';
 
 interface NumberOption {
@@ -67,6 +77,7 @@ const NUMBER_OPTIONS: { readonly [flag: string]: NumberOption } = {
   '--restarts': { key: 'restarts', min: 1, max: 100, integer: true },
   '--replicas': { key: 'replicas', min: 1, max: 10, integer: true },
   '--propagation': { key: 'propagationSeconds', min: 1, max: 3600, integer: false },
+  '--budget-registration': { key: 'budgetRegistrationSeconds', min: 0, max: 3600, integer: false },
   '--seed': { key: 'seed', min: 0, max: 2 ** 31 - 1, integer: true },
   '--scale': { key: 'scaleMs', min: 5, max: 1000, integer: false },
   '--nodes': { key: 'nodes', min: 1, max: 8, integer: true },
@@ -81,7 +92,7 @@ const RANGE_OPTIONS: { readonly [flag: string]: RangeOption } = {
   '--registration': { key: 'registration', max: 3600, bare: 'fixed' },
 };
 
-const VALUE_FLAGS = new Set([...Object.keys(NUMBER_OPTIONS), ...Object.keys(RANGE_OPTIONS), '--scenario', '--svg', '--until']);
+const VALUE_FLAGS = new Set([...Object.keys(NUMBER_OPTIONS), ...Object.keys(RANGE_OPTIONS), '--scenario', '--svg', '--until', '--late-connections', '--runtime-log']);
 const BOOLEAN_FLAGS = new Set(['--json', '--no-transparent-retries', '--cross-zone', '--no-idle-clients', '--light-load', '--help', '-h']);
 
 export function parseArgs(argv: readonly string[]): ParseResult {
@@ -90,6 +101,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   let json = false;
   let help = false;
   let svgDir: string | undefined;
+  let runtimeLog: string | undefined;
   const seen = new Set<string>();
   const error = (message: string): ParseResult => ({ ok: false, error: `lab: ${message} (see --help)` });
 
@@ -126,6 +138,11 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       scenarios = names as ScenarioName[];
     } else if (flag === '--svg') {
       svgDir = value;
+    } else if (flag === '--runtime-log') {
+      runtimeLog = value;
+    } else if (flag === '--late-connections') {
+      if (!(LATE_CONNECTIONS as readonly string[]).includes(value)) return error(`--late-connections must be ${LATE_CONNECTIONS.slice(0, -1).join(', ')} or ${LATE_CONNECTIONS[LATE_CONNECTIONS.length - 1]}, got ${JSON.stringify(value)}`);
+      options.lateConnections = value as LateConnections;
     } else if (flag === '--until') {
       if (value !== 'exited' && value !== 'forgotten') return error(`--until must be exited or forgotten, got ${JSON.stringify(value)}`);
       options.until = value;
@@ -146,5 +163,5 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     }
   }
   if (options.zones > options.nodes) return error(`--zones ${options.zones} needs at least as many NLB nodes (--nodes ${options.nodes}): every zone has its own`);
-  return { ok: true, command: { scenarios, options, json, svgDir, help } };
+  return { ok: true, command: { scenarios, options, json, svgDir, runtimeLog, help } };
 }

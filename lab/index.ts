@@ -3,18 +3,18 @@
  * kubelet, real gRPC clients, rolling restarts; counts what the clients see, per scenario.
  * See docs/lab.md.
  *
- *   npm run lab -- --scenario all [--nlb-propagation 60] [--zones 2] [--json] [--svg docs/img]
+ *   npm run lab -- --scenario all [--nlb-propagation 60] [--zones 2] [--json] [--svg docs/img] [--runtime-log FILE]
  *
  * Progress goes to stderr; stdout holds the table (or, with --json, the JSON object alone).
  * Exit 0 after a run, 1 when the lab itself failed, 2 on bad arguments.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, USAGE, type LabCommand } from './args';
 import { buildEngine } from './build';
 import { killAllEngines, type EngineOutputSink } from './engine-process';
 import { formatDetails, formatTable, toJson } from './report';
-import { runScenario, type ScenarioRun } from './run-scenario';
+import { budgetRegistrationSeconds, runScenario, type ScenarioRun } from './run-scenario';
 import { DrainBudgetError } from 'grpc-drain';
 import { scenario, type Scenario } from './scenarios';
 import { renderSvg } from './svg';
@@ -25,11 +25,13 @@ import { measureTimerLagMs } from './time-scale';
  * rejects is a bad argument: one line naming the rule(s).
  */
 export function resolveScenarios(command: LabCommand): { ok: true; scenarios: Scenario[] } | { ok: false; error: string } {
+  const budget = { propagationSeconds: command.options.propagationSeconds, registrationSeconds: budgetRegistrationSeconds(command.options) };
   try {
-    return { ok: true, scenarios: command.scenarios.map((name) => scenario(name, command.options.propagationSeconds)) };
+    return { ok: true, scenarios: command.scenarios.map((name) => scenario(name, budget)) };
   } catch (error) {
     if (error instanceof DrainBudgetError) {
-      return { ok: false, error: `lab: --propagation ${command.options.propagationSeconds}: planDrain rejects it: ${error.violations.map((v) => `[${v.rule}] ${v.message}`).join(' ')}` };
+      const inputs = `--propagation ${budget.propagationSeconds}${command.scenarios.includes('no-gate') ? ` --budget-registration ${budget.registrationSeconds}` : ''}`;
+      return { ok: false, error: `lab: ${inputs}: planDrain rejects it: ${error.violations.map((v) => `[${v.rule}] ${v.message}`).join(' ')}` };
     }
     throw error;
   }
@@ -52,6 +54,14 @@ export async function runLab(command: LabCommand, progress: (line: string) => vo
   const { scenarios } = resolved;
   const timerLagP99Ms = await measureTimerLagMs();
   progress(`lab: timer lag p99 ${timerLagP99Ms} ms (1 budget second = ${command.options.scaleMs} ms)`);
+  // One file for the whole run, a scenario's reports appended as it ends (pods are named SCENARIO-N).
+  if (command.runtimeLog !== undefined) {
+    try {
+      writeFileSync(command.runtimeLog, '');
+    } catch (error) {
+      throw new Error(`cannot write --runtime-log ${command.runtimeLog}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  }
   const build = buildEngine();
   const runs: ScenarioRun[] = [];
   try {
@@ -59,6 +69,7 @@ export async function runLab(command: LabCommand, progress: (line: string) => vo
       progress(`lab: ${s.name}: ${s.summary}`);
       const run = await runScenario(s, command.options, build, sink);
       progress(`lab: ${s.name}: done in ${(run.wallMs / 1000).toFixed(1)} s`);
+      if (command.runtimeLog !== undefined && run.runtimeLog.length > 0) appendFileSync(command.runtimeLog, run.runtimeLog.map((line) => `${line}\n`).join(''));
       runs.push(run);
     }
   } finally {

@@ -132,6 +132,8 @@ export interface NodeTruth {
   routedAt?: number;
   /** The node opened its last new connection to the target. */
   lastNewConnectionAt?: number;
+  /** The node opened its last new connection that the target accepted (its process listened): what the pod itself can see. */
+  lastAcceptedConnectionAt?: number;
   /** New connections the node opened to the target. */
   newConnections: number;
   /** The deregistration reached the node. */
@@ -165,6 +167,8 @@ interface NodeEntry {
   readonly truth: NodeTruth;
   /** When each new connection to the target was opened, trace clock (ms). */
   readonly connectionTimes: number[];
+  /** When each new connection the target refused was opened (its process no longer listened), trace clock (ms). */
+  readonly refusedTimes: number[];
   readonly connections: Set<ProxiedConnection>;
   /** Control-plane changes not yet applied, in order. */
   readonly updates: ScheduledUpdate[];
@@ -240,6 +244,10 @@ class NlbNode {
     return this.entries.get(targetId)?.connectionTimes ?? [];
   }
 
+  refusedTimes(targetId: string): readonly number[] {
+    return this.entries.get(targetId)?.refusedTimes ?? [];
+  }
+
   /** The targets this node routes to: its zone's, or every zone's with cross-zone load balancing. */
   private inScope(entry: NodeEntry): boolean {
     return this.options.crossZone || entry.target.zone === this.zone;
@@ -283,6 +291,7 @@ class NlbNode {
         view: new TargetView({ healthyThreshold: this.options.healthCheck.healthyThreshold, unhealthyThreshold: this.options.healthCheck.unhealthyThreshold }),
         truth: { node: this.index, zone: this.zone, newConnections: 0 },
         connectionTimes: [],
+        refusedTimes: [],
         connections: new Set(),
         updates: [],
         timers: new Set(),
@@ -459,6 +468,8 @@ class NlbNode {
     let connected = false;
     upstream.once('connect', () => {
       connected = true;
+      // Dated at the accept, like lastNewConnectionAt: the two truths differ only in which connections count.
+      if (entry.truth.lastAcceptedConnectionAt === undefined || now > entry.truth.lastAcceptedConnectionAt) entry.truth.lastAcceptedConnectionAt = now;
       // pauseOnConnect held the client's bytes until now; pipe() resumes it and passes
       // each side's FIN on (allowHalfOpen), so a graceful close stays graceful.
       client.pipe(upstream);
@@ -469,6 +480,7 @@ class NlbNode {
     upstream.on('error', (error: NodeJS.ErrnoException) => {
       if (!connected && error.code === 'ECONNREFUSED') {
         this.counts.refusedByTarget += 1;
+        entry.refusedTimes.push(now);
         this.options.trace.error('refused', this.index, `${entry.target.id} refused`);
       }
       // An RST from the target reaches the client as an RST.
@@ -659,6 +671,11 @@ export class Nlb {
   /** When each node opened each new connection to `targetId`, node by node (trace clock, ms). */
   connectionTimes(targetId: string): (readonly number[])[] {
     return this.nodeList.map((node) => node.connectionTimes(targetId));
+  }
+
+  /** When each node opened each new connection that `targetId` refused, node by node (trace clock, ms). */
+  refusedTimes(targetId: string): (readonly number[])[] {
+    return this.nodeList.map((node) => node.refusedTimes(targetId));
   }
 
   async close(): Promise<void> {

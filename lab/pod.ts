@@ -6,11 +6,12 @@
  * covers the hook; when it runs out the process gets SIGKILL. A hook still running when the
  * grace period ends gets one 2 s extension, then SIGTERM and, 2 s later, SIGKILL.
  */
-import type { EngineAddress, EngineProcess } from './engine-process';
+import type { EngineAddress, EngineLogLine, EngineProcess } from './engine-process';
 import type { LabTarget } from './nlb';
 import type { LabPodSpec } from './scenarios';
 import type { TimeScale } from './time-scale';
 import type { PodEventName, Trace } from './trace';
+import { PROPAGATION_EVENT } from 'grpc-drain/runtime';
 
 /** When the kubelet signals, in budget seconds after the deletion. */
 export interface KubeletSchedule {
@@ -38,6 +39,12 @@ export class Pod {
   sigkilled = false;
   /** When the last NLB node forgot the target (the deregistration delay's end), on the trace's clock. */
   forgottenAt: number | undefined;
+  /**
+   * The runtime's termination report (the `propagation` line, DESIGN.md §7), as the process
+   * wrote it: wall-clock seconds. Undefined until the process has written it, and for ever
+   * when it binds gRPC itself (naive) or was SIGKILLed first.
+   */
+  report: EngineLogLine | undefined;
   private deleting = false;
 
   constructor(
@@ -55,6 +62,7 @@ export class Pod {
     this.mark('created');
     engine.onLine((line) => {
       if (LOGGED_EVENTS.has(line.event) && this.deleting) this.mark(line.event as PodEventName);
+      if (line.event === PROPAGATION_EVENT) this.report = line;
     });
     void engine.exited.then(() => this.mark('exited'));
   }

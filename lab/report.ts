@@ -11,7 +11,8 @@ import type { NodeTruth, NlbCounts } from './nlb';
 import type { Pod } from './pod';
 import type { SecondsRange } from './ranges';
 import { formatRange } from './ranges';
-import { nlbPropagationRange, type RolloutRun, type ScenarioRun, type Termination } from './run-scenario';
+import { budgetRegistrationSeconds, nlbPropagationRange, type RolloutRun, type ScenarioRun, type Termination } from './run-scenario';
+import { compareMeasurement } from './runtime-report';
 import type { ScenarioName } from './scenarios';
 import type { ZoneTraceEvent } from './trace';
 
@@ -25,6 +26,8 @@ export interface PerNode<T extends number | null> {
 export interface TruthJson {
   /** When each node last opened a new connection to the pod (negative: before the deletion). */
   readonly lastNewConnectionSeconds: PerNode<number | null>;
+  /** When each node last opened a new connection that the pod accepted (its process listened): what the runtime can see. */
+  readonly lastAcceptedConnectionSeconds: PerNode<number | null>;
   /** When each node stopped opening new connections to it: the deregistration's arrival, or the end of the unhealthy lag if that came first. */
   readonly stoppedRoutingSeconds: PerNode<number | null>;
   /** When the deregistration reached each node. */
@@ -36,6 +39,67 @@ export interface TruthJson {
   /** New connections each node opened to the pod after its deletion, and after its SIGTERM. */
   readonly newConnectionsAfterDeletion: { readonly perNode: readonly number[]; readonly total: number };
   readonly newConnectionsAfterSigterm: { readonly perNode: readonly number[]; readonly total: number };
+  /** New connections after the deletion that the pod refused (it had exited, or closed its listener): no runtime sees those. */
+  readonly newConnectionsRefused: { readonly perNode: readonly number[]; readonly total: number };
+  /** New connections after the process exited (all refused): what no late-connections mode can help. */
+  readonly newConnectionsAfterExit: { readonly perNode: readonly number[]; readonly total: number };
+}
+
+/**
+ * The runtime's own report of one terminated pod (its `propagation` line, in budget seconds)
+ * beside the truth (docs/lab.md, "The runtime, judged").
+ */
+export interface RuntimeTerminationJson {
+  /** What late connections got (`GRPC_DRAIN_LATE_CONNECTIONS`). */
+  readonly lateConnections: string;
+  /** The runtime's last new connection after its estimated deletion (SIGTERM − preStop); null: none after it. */
+  readonly lastNewConnectionAfterDeletionSeconds: number | null;
+  readonly connectionsAfterDeletion: number;
+  readonly connectionsAfterSigterm: number;
+  /** Until when it watched, from its estimated deletion. */
+  readonly observedUntilSeconds: number;
+  /** ⌈last + 5⌉ for this pod alone. */
+  readonly recommendedPropagationSeconds: number | null;
+  /** `truth.lastNewConnectionSeconds.max` when after the deletion, else null. */
+  readonly truthSeconds: number | null;
+  /** runtime − truth; null when either is null. */
+  readonly differenceSeconds: number | null;
+  /** Within 1 budget second of the truth (see `compareMeasurement`). */
+  readonly withinOneSecond: boolean;
+  /** `truth.lastAcceptedConnectionSeconds.max` when after the deletion, else null: the last connection the pod could see. */
+  readonly acceptedTruthSeconds: number | null;
+  /** runtime − the accepted truth: the measurement's own error, without what the pod refused. */
+  readonly acceptedDifferenceSeconds: number | null;
+  readonly withinOneSecondOfAccepted: boolean;
+}
+
+/** The runtime's reports of a scenario, judged, and `grpc-drain propagation` on them. */
+export interface RuntimeScenarioJson {
+  /** Terminated pods that wrote a report. */
+  readonly reports: number;
+  /** Of those, how many were within 1 budget second of the truth. */
+  readonly withinOneSecond: number;
+  /** The largest |runtime − truth| where both saw a connection after the deletion; null: none. */
+  readonly maxAbsDifferenceSeconds: number | null;
+  /** Of the reports, how many were within 1 budget second of the last connection the pod accepted. */
+  readonly withinOneSecondOfAccepted: number;
+  /** The largest |runtime − accepted truth|: the measurement's own error. */
+  readonly maxAbsAcceptedDifferenceSeconds: number | null;
+  /** The latest `truth.lastNewConnectionSeconds.max` of any terminated pod: the true maximum. */
+  readonly truthMaxSeconds: number | null;
+  /** The latest `truth.stoppedRoutingSeconds.max`: the NLB's true propagation in this run. */
+  readonly routingStoppedMaxSeconds: number | null;
+  /** What `grpc-drain propagation - -o json` said on the scenario's runtime log. */
+  readonly propagationCommand: {
+    readonly exitCode: number;
+    readonly recommendedPropagationSeconds: number | null;
+    readonly verdict: string | null;
+    readonly lastNewConnectionAfterDeletionMaxSeconds: number | null;
+    readonly connectionsAfterSigterm: number | null;
+    readonly warnings: readonly string[];
+  };
+  /** The recommendation ≥ `truthMaxSeconds` (true when nothing arrived after any deletion). */
+  readonly recommendationCoversTruth: boolean;
 }
 
 export interface TerminationJson {
@@ -46,6 +110,8 @@ export interface TerminationJson {
   readonly exitSeconds: number | null;
   readonly sigkilled: boolean;
   readonly truth: TruthJson;
+  /** The runtime's report beside the truth; null when the pod wrote none (naive binds gRPC itself; a SIGKILLed process writes none). */
+  readonly runtime: RuntimeTerminationJson | null;
 }
 
 export interface RolloutJson {
@@ -83,12 +149,14 @@ export interface ConditionsJson {
   readonly budgetPropagationSeconds: number;
   readonly nlbPropagationSeconds: SecondsRange;
   readonly registrationSeconds: SecondsRange;
+  readonly budgetRegistrationSeconds: number;
   readonly unhealthyLagSeconds: SecondsRange;
   readonly idleTimeoutSeconds: number;
   readonly idleClients: boolean;
   readonly transparentRetries: boolean;
   readonly until: 'exited' | 'forgotten';
   readonly lightLoad: boolean;
+  readonly lateConnections: string;
 }
 
 export interface ScenarioJson {
@@ -108,6 +176,8 @@ export interface ScenarioJson {
   readonly nlb: Readonly<NlbCounts>;
   readonly zones: readonly ZoneJson[];
   readonly rollouts: readonly RolloutJson[];
+  /** The runtime judged against the truth; null when no terminated pod wrote a report (naive). */
+  readonly runtime: RuntimeScenarioJson | null;
   readonly wallSeconds: number;
 }
 
@@ -139,6 +209,7 @@ function counted(values: readonly number[]): { perNode: readonly number[]; total
 export function truthJson(run: ScenarioRun, termination: Termination): TruthJson {
   const deletedAt = termination.pod.at.deleted ?? 0;
   const sigtermAt = termination.pod.at.sigterm;
+  const exitedAt = termination.pod.at.exited;
   const since = (at: number | undefined): number | null => (at === undefined ? null : round(seconds(run, at - deletedAt), 2));
   const stopped = (t: NodeTruth): number | undefined => {
     // A node of another zone never routes to the pod with cross-zone load balancing off.
@@ -148,12 +219,79 @@ export function truthJson(run: ScenarioRun, termination: Termination): TruthJson
   };
   return {
     lastNewConnectionSeconds: perNode(termination.truth.map((t) => since(t.lastNewConnectionAt))),
+    lastAcceptedConnectionSeconds: perNode(termination.truth.map((t) => since(t.lastAcceptedConnectionAt))),
     stoppedRoutingSeconds: perNode(termination.truth.map((t) => since(stopped(t)))),
     deregisteredSeconds: perNode(termination.truth.map((t) => since(t.deregisteredAt))),
     unhealthySeconds: perNode(termination.truth.map((t) => since(t.unhealthyAt !== undefined && t.unhealthyAt >= deletedAt ? t.unhealthyAt : undefined))),
     forgottenSeconds: perNode(termination.truth.map((t) => since(t.forgottenAt))),
     newConnectionsAfterDeletion: counted(termination.connectionTimes.map((times) => times.filter((at) => at >= deletedAt).length)),
     newConnectionsAfterSigterm: counted(termination.connectionTimes.map((times) => (sigtermAt === undefined ? 0 : times.filter((at) => at >= sigtermAt).length))),
+    newConnectionsRefused: counted(termination.refusedTimes.map((times) => times.filter((at) => at >= deletedAt).length)),
+    newConnectionsAfterExit: counted(termination.connectionTimes.map((times) => (exitedAt === undefined ? 0 : times.filter((at) => at >= exitedAt).length))),
+  };
+}
+
+/** The runtime's report of `termination` beside its truth; null without a report. */
+export function runtimeTerminationJson(termination: Termination, truth: TruthJson): RuntimeTerminationJson | null {
+  const { report } = termination;
+  if (!report) return null;
+  const afterDeletion = (max: number | null): number | null => (max !== null && max >= 0 ? max : null);
+  const truthSeconds = afterDeletion(truth.lastNewConnectionSeconds.max);
+  const acceptedTruthSeconds = afterDeletion(truth.lastAcceptedConnectionSeconds.max);
+  const runtime = report.lastNewConnectionAfterDeletionSeconds;
+  const { differenceSeconds, within } = compareMeasurement(runtime, truthSeconds);
+  const accepted = compareMeasurement(runtime, acceptedTruthSeconds);
+  return {
+    lateConnections: report.lateConnections,
+    lastNewConnectionAfterDeletionSeconds: runtime === null ? null : round(runtime, 2),
+    connectionsAfterDeletion: report.connectionsAfterDeletion,
+    connectionsAfterSigterm: report.connectionsAfterSigterm,
+    observedUntilSeconds: round(report.observedUntilSeconds, 2),
+    recommendedPropagationSeconds: report.recommendedPropagationSeconds,
+    truthSeconds,
+    differenceSeconds,
+    withinOneSecond: within,
+    acceptedTruthSeconds,
+    acceptedDifferenceSeconds: accepted.differenceSeconds,
+    withinOneSecondOfAccepted: accepted.within,
+  };
+}
+
+/** The scenario's reports judged, and what `grpc-drain propagation` made of them; null without any report. */
+export function runtimeScenarioJson(run: ScenarioRun, rollouts: readonly RolloutJson[]): RuntimeScenarioJson | null {
+  const terminations = rollouts.flatMap((r) => r.terminations);
+  const judged = terminations.flatMap((t) => (t.runtime ? [t.runtime] : []));
+  if (judged.length === 0) return null;
+  const latest = (values: readonly (number | null)[]): number | null => {
+    const present = values.filter((v): v is number => v !== null);
+    return present.length === 0 ? null : Math.max(...present);
+  };
+  const largest = (values: readonly (number | null)[]): number | null => {
+    const present = values.filter((v): v is number => v !== null).map(Math.abs);
+    return present.length === 0 ? null : round(Math.max(...present), 2);
+  };
+  const truthMaxSeconds = latest(terminations.map((t) => t.truth.lastNewConnectionSeconds.max));
+  const command = run.propagationCommand;
+  const summary = command?.summary;
+  const recommended = summary?.recommendedPropagationSeconds ?? null;
+  return {
+    reports: judged.length,
+    withinOneSecond: judged.filter((j) => j.withinOneSecond).length,
+    maxAbsDifferenceSeconds: largest(judged.map((j) => j.differenceSeconds)),
+    withinOneSecondOfAccepted: judged.filter((j) => j.withinOneSecondOfAccepted).length,
+    maxAbsAcceptedDifferenceSeconds: largest(judged.map((j) => j.acceptedDifferenceSeconds)),
+    truthMaxSeconds,
+    routingStoppedMaxSeconds: latest(terminations.map((t) => t.truth.stoppedRoutingSeconds.max)),
+    propagationCommand: {
+      exitCode: command?.exitCode ?? 2,
+      recommendedPropagationSeconds: recommended,
+      verdict: summary?.verdict ?? null,
+      lastNewConnectionAfterDeletionMaxSeconds: summary?.lastNewConnectionAfterDeletionSeconds?.max ?? null,
+      connectionsAfterSigterm: summary?.connectionsAfterSigterm ?? null,
+      warnings: summary?.warnings ?? [],
+    },
+    // Nothing after any deletion is nothing to cover.
+    recommendationCoversTruth: truthMaxSeconds === null || truthMaxSeconds < 0 || (recommended !== null && recommended >= truthMaxSeconds),
   };
 }
 
@@ -161,13 +299,15 @@ function terminationJson(run: ScenarioRun, termination: Termination): Terminatio
   const pod: Pod = termination.pod;
   const deletedAt = pod.at.deleted ?? 0;
   const since = (at: number | undefined): number | null => (at === undefined ? null : round(seconds(run, at - deletedAt), 2));
+  const truth = truthJson(run, termination);
   return {
     pod: pod.name,
     zone: zoneName(pod.zone),
     sigtermSeconds: since(pod.at.sigterm),
     exitSeconds: since(pod.at.exited),
     sigkilled: pod.sigkilled,
-    truth: truthJson(run, termination),
+    truth,
+    runtime: runtimeTerminationJson(termination, truth),
   };
 }
 
@@ -234,12 +374,14 @@ export function scenarioJson(run: ScenarioRun): ScenarioJson {
       budgetPropagationSeconds: options.propagationSeconds,
       nlbPropagationSeconds: nlbPropagationRange(options),
       registrationSeconds: options.registration,
+      budgetRegistrationSeconds: budgetRegistrationSeconds(options),
       unhealthyLagSeconds: options.unhealthyLag,
       idleTimeoutSeconds: options.idleTimeoutSeconds,
       idleClients: options.idleClients,
       transparentRetries: options.transparentRetries,
       until: options.until,
       lightLoad: options.lightLoad,
+      lateConnections: options.lateConnections,
     },
     rpcs: run.load.total.rpcs,
     failed: { ...run.load.total.failed },
@@ -255,6 +397,7 @@ export function scenarioJson(run: ScenarioRun): ScenarioJson {
     nlb: { ...run.nlb },
     zones: zoneTimes(run),
     rollouts,
+    runtime: runtimeScenarioJson(run, rollouts),
     wallSeconds: round(run.wallMs / 1000),
   };
 }
@@ -321,6 +464,7 @@ function topDetails(record: Readonly<Record<string, number>>, limit = 4): string
 }
 
 const fmt = (n: number | null): string => (n === null ? '–' : n.toFixed(1));
+const signed = (n: number | null): string => (n === null ? 'no difference to take' : `${n >= 0 ? '+' : ''}${n.toFixed(2)} s`);
 
 /** What each scenario ran with and, when something failed, why. */
 export function formatDetails(runs: readonly ScenarioRun[]): string {
@@ -331,8 +475,8 @@ export function formatDetails(runs: readonly ScenarioRun[]): string {
     lines.push(`${run.scenario.name}: ${run.scenario.summary}`);
     lines.push(
       `  ${options.restarts} restart(s) of ${options.replicas} replicas behind ${options.nodes} NLB nodes in ${options.zones} zone(s)${options.crossZone ? ', cross-zone on' : ''}; ` +
-        `NLB propagation ${formatRange(nlbPropagationRange(options))} s (budget ${options.propagationSeconds}), registration ${formatRange(options.registration)} s, ` +
-        `unhealthy lag ${formatRange(options.unhealthyLag)} s, idle timeout ${options.idleTimeoutSeconds} s; seed ${options.seed}, 1 s = ${options.scaleMs} ms; ${j.wallSeconds.toFixed(1)} s wall`,
+        `NLB propagation ${formatRange(nlbPropagationRange(options))} s (budget ${options.propagationSeconds}), registration ${formatRange(options.registration)} s (budget ${budgetRegistrationSeconds(options)}), ` +
+        `unhealthy lag ${formatRange(options.unhealthyLag)} s, idle timeout ${options.idleTimeoutSeconds} s; late connections ${options.lateConnections}; seed ${options.seed}, 1 s = ${options.scaleMs} ms; ${j.wallSeconds.toFixed(1)} s wall`,
     );
     for (const r of j.rollouts) {
       lines.push(
@@ -342,9 +486,23 @@ export function formatDetails(runs: readonly ScenarioRun[]): string {
         lines.push(
           `    ${t.pod} (zone ${t.zone}): SIGTERM ${fmt(t.sigtermSeconds)}, exit ${fmt(t.exitSeconds)}${t.sigkilled ? ' (SIGKILL)' : ''}; ` +
             `last new connection ${fmt(t.truth.lastNewConnectionSeconds.max)}, routing stopped ${fmt(t.truth.stoppedRoutingSeconds.max)} (per node ${t.truth.stoppedRoutingSeconds.perNode.map(fmt).join(', ')}), ` +
-            `${t.truth.newConnectionsAfterSigterm.total} new connection(s) after SIGTERM`,
+            `${t.truth.newConnectionsAfterSigterm.total} new connection(s) after SIGTERM, ${t.truth.newConnectionsRefused.total} refused by the pod (${t.truth.newConnectionsAfterExit.total} after its exit)` +
+            (t.runtime
+              ? `; runtime (${t.runtime.lateConnections}): last ${fmt(t.runtime.lastNewConnectionAfterDeletionSeconds)}, ${t.runtime.connectionsAfterSigterm} after SIGTERM, ` +
+                `${signed(t.runtime.differenceSeconds)} (${t.runtime.withinOneSecond ? 'within' : 'NOT within'} 1 s), ${signed(t.runtime.acceptedDifferenceSeconds)} from the last accepted`
+              : '; no runtime report'),
         );
       }
+    }
+    if (j.runtime) {
+      const r = j.runtime;
+      const command = r.propagationCommand;
+      lines.push(
+        `  runtime: ${r.withinOneSecond}/${r.reports} report(s) within 1 s of the truth, max |difference| ${fmt(r.maxAbsDifferenceSeconds)} s ` +
+          `(${r.withinOneSecondOfAccepted}/${r.reports} within 1 s of the last accepted connection, max ${fmt(r.maxAbsAcceptedDifferenceSeconds)} s); ` +
+          `grpc-drain propagation recommends ${command.recommendedPropagationSeconds ?? '–'} s (exit ${command.exitCode}, ${command.verdict ?? 'no verdict'}), true max ${fmt(r.truthMaxSeconds)} s` +
+          `${r.recommendationCoversTruth ? '' : ' (NOT covered)'}, routing stopped ≤ ${fmt(r.routingStoppedMaxSeconds)} s`,
+      );
     }
     for (const z of j.zones) if (options.zones > 1 || z.darkSeconds > 0) lines.push(`  zone ${z.zone} (nodes ${z.nodes.map((n) => n + 1).join(', ')}): dark ${z.darkSeconds} s, out of DNS ${z.outOfDnsSeconds} s`);
     lines.push(

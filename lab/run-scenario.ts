@@ -4,11 +4,13 @@
  * counted.
  */
 import { CONTRACT_ENV, NLB_TCP_IDLE_TIMEOUT_SECONDS } from 'grpc-drain';
+import { LATE_CONNECTIONS_ENV, type LateConnections, type PropagationReport } from 'grpc-drain/runtime';
 import type { EngineBuild } from './build';
 import { Deployment, rolloutBounds, type RolloutRecord } from './deployment';
 import { EnginePool, type EngineOutputSink } from './engine-process';
 import { LoadGenerator, type IdleLoad, type LoadCounts } from './load';
 import { Nlb, type NlbCounts, type NodeTruth } from './nlb';
+import { budgetSecondsReport, runPropagationCommand, runtimeLogLine, type PropagationCommandResult } from './runtime-report';
 import type { Pod } from './pod';
 import { fixedRange, type SecondsRange } from './ranges';
 import type { LabHealthCheck, LabRollout, Scenario } from './scenarios';
@@ -28,6 +30,11 @@ export interface LabOptions {
   readonly unhealthyLag: SecondsRange;
   /** How long a registration takes to reach a node. */
   readonly registration: SecondsRange;
+  /**
+   * The budget's `registrationSeconds` (no-gate's minReadySeconds is it + Hc × I); undefined:
+   * the upper end of `registration`, a budget that covers the NLB (see {@link budgetRegistrationSeconds}).
+   */
+  readonly budgetRegistrationSeconds: number | undefined;
   /** Zones the NLB nodes and the pods are spread over. */
   readonly zones: number;
   /** Cross-zone load balancing (off by default on an NLB). */
@@ -47,6 +54,8 @@ export interface LabOptions {
   readonly until: 'exited' | 'forgotten';
   /** One unary, stream and churn client per node at a fifth of the rate: for a machine busy with other work. */
   readonly lightLoad: boolean;
+  /** `GRPC_DRAIN_LATE_CONNECTIONS` of the runtime's scenarios: what a connection after SIGTERM gets. */
+  readonly lateConnections: LateConnections;
 }
 
 /**
@@ -66,6 +75,7 @@ export const LAB_DEFAULTS: LabOptions = {
   nlbPropagation: undefined,
   unhealthyLag: { minSeconds: 30, maxSeconds: 40 },
   registration: fixedRange(90),
+  budgetRegistrationSeconds: undefined,
   zones: 1,
   crossZone: false,
   idleTimeoutSeconds: NLB_TCP_IDLE_TIMEOUT_SECONDS,
@@ -76,11 +86,22 @@ export const LAB_DEFAULTS: LabOptions = {
   transparentRetries: true,
   until: 'forgotten',
   lightLoad: false,
+  lateConnections: 'serve',
 };
 
 /** The NLB's propagation range in effect: `--nlb-propagation`, else `[P/4, P)` of the budget's. */
 export function nlbPropagationRange(options: Pick<LabOptions, 'nlbPropagation' | 'propagationSeconds'>): SecondsRange {
   return options.nlbPropagation ?? { minSeconds: options.propagationSeconds * PROPAGATION_MIN_SHARE, maxSeconds: options.propagationSeconds };
+}
+
+/**
+ * The budget's registration: `--budget-registration`, else the upper end of the NLB's
+ * `--registration`, as `--propagation` is the budget and `--nlb-propagation` the NLB's truth.
+ * A budget that covers every registration the NLB draws is what a user who measured theirs
+ * would set; `--budget-registration` below it shows what an under-estimate costs no-gate.
+ */
+export function budgetRegistrationSeconds(options: Pick<LabOptions, 'budgetRegistrationSeconds' | 'registration'>): number {
+  return options.budgetRegistrationSeconds ?? options.registration.maxSeconds;
 }
 
 /** The load: per NLB node, unary clients at a fixed rate and stream workers; churn and idle clients. */
@@ -161,6 +182,10 @@ export interface Termination {
   readonly truth: readonly NodeTruth[];
   /** When each node's new connections to the pod arrived, trace clock (ms), node by node. */
   readonly connectionTimes: readonly (readonly number[])[];
+  /** When each node's new connections that the pod refused arrived, trace clock (ms), node by node. */
+  readonly refusedTimes: readonly (readonly number[])[];
+  /** The runtime's own report, in budget seconds; undefined without one (naive, a SIGKILL). */
+  readonly report: PropagationReport | undefined;
 }
 
 export interface RolloutRun {
@@ -181,6 +206,10 @@ export interface ScenarioRun {
   readonly trace: Trace;
   /** The first pod deleted by the first restart. */
   readonly sample: Pod | undefined;
+  /** The runtime log of this scenario: one rescaled report line per terminated pod that wrote one. */
+  readonly runtimeLog: readonly string[];
+  /** `grpc-drain propagation` on {@link runtimeLog}; undefined when no pod wrote a report. */
+  readonly propagationCommand: PropagationCommandResult | undefined;
   readonly wallMs: number;
 }
 
@@ -209,12 +238,19 @@ function stepLimitSeconds(scenario: Scenario, options: LabOptions): number {
   return 10 * (options.replicas * becomeHealthy + leave) + 60;
 }
 
-/** The server's environment: the GRPC_DRAIN_* contract with scaled durations, and the example's knobs. */
-export function engineEnv(scenario: Scenario, scale: TimeScale): Record<string, string> {
+/**
+ * The server's environment: the GRPC_DRAIN_* contract with scaled durations (the preStop sleep
+ * too, so the runtime dates the deletion as SIGTERM − the sleep it really had), what late
+ * connections get, and the example's knobs. `ENGINE_TRACK_STREAMS=false` (naive) makes the
+ * example bind gRPC itself: it reads no late-connections setting and writes no report.
+ */
+export function engineEnv(scenario: Scenario, scale: TimeScale, lateConnections: LateConnections): Record<string, string> {
   return {
     GRPC_PORT: '0',
     GRPC_HOST: '127.0.0.1',
     HEALTH_HOST: '127.0.0.1',
+    [CONTRACT_ENV.preStop]: scale.goDuration(scenario.pod.preStopSleepSeconds),
+    [LATE_CONNECTIONS_ENV]: lateConnections,
     [CONTRACT_ENV.drainTimeout]: scale.goDuration(scenario.pod.drainTimeoutSeconds),
     [CONTRACT_ENV.cleanup]: scale.goDuration(scenario.pod.cleanupSeconds),
     // 0: a free port, logged (src/runtime/options.ts); many pods share one loopback.
@@ -249,7 +285,7 @@ export async function runScenario(scenario: Scenario, options: LabOptions, build
   });
   const light = options.lightLoad ? LIGHT_LOAD : undefined;
   // Started ahead: a new pod's process already listens when the controller creates the pod.
-  const pool = new EnginePool(build, engineEnv(scenario, scale), Math.min(options.replicas, 4), (ordinal) => `${scenario.name}-${ordinal}`, sink);
+  const pool = new EnginePool(build, engineEnv(scenario, scale, options.lateConnections), Math.min(options.replicas, 4), (ordinal) => `${scenario.name}-${ordinal}`, sink);
   const deployment = new Deployment({ replicas: options.replicas, zones: options.zones, seed: options.seed, scenario, nlb, pool, scale, trace, until: options.until });
   const load = new LoadGenerator({
     ports: nlb.ports,
@@ -286,10 +322,18 @@ export async function runScenario(scenario: Scenario, options: LabOptions, build
     await pool.close();
     await nlb.close();
   }
+  // Every engine's pipes have closed (pool.close()): every report line has been read.
   const rollouts: RolloutRun[] = records.map((record) => ({
     record,
-    terminations: record.deleted.map((pod) => ({ pod, truth: nlb.truth(pod.name), connectionTimes: nlb.connectionTimes(pod.name) })),
+    terminations: record.deleted.map((pod) => ({
+      pod,
+      truth: nlb.truth(pod.name),
+      connectionTimes: nlb.connectionTimes(pod.name),
+      refusedTimes: nlb.refusedTimes(pod.name),
+      report: budgetSecondsReport(pod.report, options.scaleMs),
+    })),
   }));
+  const runtimeLog = rollouts.flatMap((r) => r.terminations.flatMap((t) => (t.report ? [runtimeLogLine(t.report)] : [])));
   return {
     scenario,
     options,
@@ -308,6 +352,8 @@ export async function runScenario(scenario: Scenario, options: LabOptions, build
     }),
     trace,
     sample: records[0]?.deleted[0],
+    runtimeLog,
+    propagationCommand: runtimeLog.length > 0 ? await runPropagationCommand(runtimeLog) : undefined,
     wallMs: Date.now() - started,
   };
 }

@@ -112,14 +112,15 @@ export function derivedScenario(propagationSeconds: number): Scenario {
 
 /**
  * `no-gate`: the plan for a namespace without the readiness gate. New pods count as available
- * after the plan's minReadySeconds, whether or not the NLB routes to them yet.
+ * after the plan's minReadySeconds (registration + Hc × I since issue 9), whether or not the
+ * NLB routes to them yet: it covers the NLB only if the budget's registration does.
  */
-export function noGateScenario(propagationSeconds: number): Scenario {
-  const plan = planDrain({ propagationSeconds, readinessGate: false });
+export function noGateScenario(propagationSeconds: number, registrationSeconds: number): Scenario {
+  const plan = planDrain({ propagationSeconds, registrationSeconds, readinessGate: false });
   return {
     ...planScenario(plan),
     name: 'no-gate',
-    summary: `planDrain({ propagationSeconds: ${propagationSeconds}, readinessGate: false }): no readiness gate, minReadySeconds ${plan.rollout.minReadySeconds}`,
+    summary: `planDrain({ propagationSeconds: ${propagationSeconds}, registrationSeconds: ${registrationSeconds}, readinessGate: false }): no readiness gate, minReadySeconds ${plan.rollout.minReadySeconds}`,
   };
 }
 
@@ -231,16 +232,23 @@ export function seedScenario(rollout: LabRollout): Scenario {
   };
 }
 
-/** The scenario called `name`, with `derived`'s budget built from `propagationSeconds`. */
-export function scenario(name: ScenarioName, propagationSeconds: number): Scenario {
+/** The budget inputs the lab varies: `--propagation` and `--budget-registration`. */
+export interface LabBudget {
+  readonly propagationSeconds: number;
+  /** Only no-gate's plan reads it (minReadySeconds); with the readiness gate it changes nothing. */
+  readonly registrationSeconds: number;
+}
+
+/** The scenario called `name`, with `derived`'s and `no-gate`'s plans built from `budget`. */
+export function scenario(name: ScenarioName, budget: LabBudget): Scenario {
   switch (name) {
     case 'derived':
-      return derivedScenario(propagationSeconds);
+      return derivedScenario(budget.propagationSeconds);
     case 'naive':
       return naiveScenario();
     case 'seed':
-      return seedScenario(derivedScenario(propagationSeconds).rollout);
+      return seedScenario(derivedScenario(budget.propagationSeconds).rollout);
     case 'no-gate':
-      return noGateScenario(propagationSeconds);
+      return noGateScenario(budget.propagationSeconds, budget.registrationSeconds);
   }
 }

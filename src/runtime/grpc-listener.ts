@@ -61,6 +61,8 @@ export class GrpcListener {
   private bound: GrpcListenerAddress | undefined;
   private listening: Promise<GrpcListenerAddress> | undefined;
   private lateServedCount = 0;
+  /** `performance.now()` of the last accepted connection, whatever it got. */
+  private lastArrivalAt: number | undefined;
 
   constructor(private readonly settings: GrpcListenerSettings) {
     // pauseOnConnect: no byte is read before the connection has its tap.
@@ -100,6 +102,7 @@ export class GrpcListener {
 
   private accept(socket: net.Socket): void {
     const arrival = { at: performance.now(), remoteAddress: socket.remoteAddress };
+    this.lastArrivalAt = arrival.at;
     socket.setNoDelay(true);
     const late = this.phase !== 'serving';
     const serve = this.phase === 'serving' || (this.phase === 'draining' && this.settings.lateConnections === 'serve');
@@ -170,22 +173,38 @@ export class GrpcListener {
   }
 
   /**
-   * Resolves `true` once every served connection has closed, and — when a connection arrived
-   * after SIGTERM and was served, which says the load balancer still routes here — not before
-   * `deadline` (a `performance.now()` time), so later arrivals are served too; `false` if
-   * connections are still open at the deadline.
+   * Resolves `true` once every served connection has closed and no connection has arrived for
+   * the GOAWAY wait (`goAwayWaitMs`), and — when a connection arrived after SIGTERM and was
+   * served, which says the load balancer still routes here — not before `deadline` (a
+   * `performance.now()` time), so later arrivals are served too; `false` if connections are
+   * still open at the deadline.
+   *
+   * The quiet wait is what makes the evidence count: the clients told to go away at SIGTERM
+   * reconnect at once, and a load-balancer node that still routes here sends some of them
+   * back. Without it the drain ended as soon as the sent-away connections had closed, a round
+   * trip after SIGTERM, just before those reconnections arrived; they then got GOAWAY(0) and,
+   * after the exit, ECONNREFUSED (measured in the lab: docs/lab.md, "Late connections").
    */
   drained(deadline: number): Promise<boolean> {
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
+      let quietTimer: NodeJS.Timeout | undefined;
       const finish = (value: boolean): void => {
         clearTimeout(timer);
+        clearTimeout(quietTimer);
         this.idleWaiters.delete(check);
         resolve(value);
       };
       const check = (): void => {
         if (this.served.size > 0) return;
-        if (this.lateServedCount > 0 && performance.now() < deadline) return;
+        const now = performance.now();
+        if (this.lateServedCount > 0 && now < deadline) return;
+        const quietUntil = Math.min(deadline, (this.lastArrivalAt ?? -Infinity) + this.settings.goAwayWaitMs);
+        if (now < quietUntil) {
+          clearTimeout(quietTimer);
+          quietTimer = setTimeout(check, quietUntil - now);
+          return;
+        }
         finish(true);
       };
       timer = setTimeout(() => finish(this.served.size === 0), Math.max(0, deadline - performance.now()));

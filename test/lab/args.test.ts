@@ -9,7 +9,7 @@ function command(argv: string[]): LabCommand {
 
 describe('lab arguments', () => {
   it('defaults to every scenario, once, with the documented knobs', () => {
-    expect(command([])).toEqual({ scenarios: ['derived', 'naive', 'seed', 'no-gate'], options: LAB_DEFAULTS, json: false, svgDir: undefined, help: false });
+    expect(command([])).toEqual({ scenarios: ['derived', 'naive', 'seed', 'no-gate'], options: LAB_DEFAULTS, json: false, svgDir: undefined, runtimeLog: undefined, help: false });
     expect(LAB_DEFAULTS).toEqual({
       restarts: 1,
       replicas: 3,
@@ -20,6 +20,8 @@ describe('lab arguments', () => {
       unhealthyLag: { minSeconds: 30, maxSeconds: 40 },
       // LBC #1834: 90–180 s for ip targets, before the health checks.
       registration: { minSeconds: 90, maxSeconds: 90 },
+      // The budget's registration follows the NLB's (its upper end) unless told otherwise.
+      budgetRegistrationSeconds: undefined,
       zones: 1,
       crossZone: false,
       idleTimeoutSeconds: 350,
@@ -30,6 +32,8 @@ describe('lab arguments', () => {
       transparentRetries: true,
       until: 'forgotten',
       lightLoad: false,
+      // The runtime's default (GRPC_DRAIN_LATE_CONNECTIONS unset).
+      lateConnections: 'serve',
     });
   });
 
@@ -54,6 +58,10 @@ describe('lab arguments', () => {
     [['--propagation', '12.5'], { options: { propagationSeconds: 12.5 } }],
     [['--no-transparent-retries'], { options: { transparentRetries: false } }],
     [['--json', '--svg', 'docs/img'], { json: true, svgDir: 'docs/img' }],
+    [['--runtime-log', 'runtime.log'], { runtimeLog: 'runtime.log' }],
+    [['--late-connections', 'refuse'], { options: { lateConnections: 'refuse' } }],
+    [['--late-connections=goaway'], { options: { lateConnections: 'goaway' } }],
+    [['--budget-registration', '30'], { options: { budgetRegistrationSeconds: 30 } }],
     [['--help'], { help: true }],
   ])('%j', (argv, expected) => {
     const parsed = command(argv);
@@ -78,6 +86,9 @@ describe('lab arguments', () => {
     [['--propagation', '-5'], 'lab: --propagation must be a number from 1 to 3600, got "-5" (see --help)'],
     [['--scale', '1'], 'lab: --scale must be a number from 5 to 1000, got "1" (see --help)'],
     [['--seed'], 'lab: --seed needs a value (see --help)'],
+    [['--late-connections', 'drop'], 'lab: --late-connections must be serve, goaway or refuse, got "drop" (see --help)'],
+    [['--budget-registration', '3601'], 'lab: --budget-registration must be a number from 0 to 3600, got "3601" (see --help)'],
+    [['--runtime-log'], 'lab: --runtime-log needs a value (see --help)'],
     [['--svg', '--json'], 'lab: --svg needs a value (see --help)'],
     [['--restarts', '1', '--restarts', '2'], 'lab: --restarts given twice (see --help)'],
     [['--json=yes'], 'lab: --json takes no value (see --help)'],

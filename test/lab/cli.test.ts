@@ -22,7 +22,7 @@ function lab(args: string[]): { status: number | null; stdout: string; stderr: s
 describe('npm run lab', () => {
   it.each<[string[], string]>([
     [['--restarts', 'many'], 'lab: --restarts must be a whole number from 1 to 100, got "many" (see --help)'],
-    [['--propagation', '3600'], 'lab: --propagation 3600: planDrain rejects it: [deregistration-delay-covers-drain]'],
+    [['--propagation', '3600'], 'lab: --propagation 3600 --budget-registration 90: planDrain rejects it: [deregistration-delay-covers-drain]'],
   ])('%j: one line on stderr, nothing on stdout, exit 2', (args, error) => {
     const result = lab(args);
     expect(result.status).toBe(2);

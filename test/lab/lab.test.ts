@@ -39,7 +39,7 @@ beforeAll(async () => {
   lagMs = await measureTimerLagMs(100);
   loadPerCpu = (loadavg()[0] as number) / cpus().length;
   options = { ...LAB_DEFAULTS, replicas: 2, nodes: 2, lightLoad: true, registration: fixedRange(10), idleClients: false, until: 'exited', scaleMs: scaleForMachine({ lagMs, loadPerCpu }, 25, 80) };
-  ({ runs } = await runLab({ scenarios: ['derived', 'naive'], options, json: false, svgDir: undefined, help: false }));
+  ({ runs } = await runLab({ scenarios: ['derived', 'naive'], options, json: false, svgDir: undefined, runtimeLog: undefined, help: false }));
 }, 180_000);
 
 describe('one rolling restart under load, at any machine load', () => {

@@ -13,9 +13,11 @@ import type { NodeTruth } from '../../lab/nlb';
 import type { Pod } from '../../lab/pod';
 import { drawMs, fixedRange, formatRange, parseRange } from '../../lab/ranges';
 import { toJson } from '../../lab/report';
-import { LAB_DEFAULTS, lowerBoundSeconds, type LowerBoundInput, type ScenarioRun } from '../../lab/run-scenario';
+import { budgetRegistrationSeconds, engineEnv, LAB_DEFAULTS, lowerBoundSeconds, type LowerBoundInput, type ScenarioRun } from '../../lab/run-scenario';
+import { budgetSecondsReport, compareMeasurement, runPropagationCommand, runtimeLogLine } from '../../lab/runtime-report';
+import type { PropagationReport } from 'grpc-drain/runtime';
 import { derivedScenario, naiveScenario, noGateScenario, scenario, seedScenario } from '../../lab/scenarios';
-import { scaleForMachine } from '../../lab/time-scale';
+import { scaleForMachine, TimeScale } from '../../lab/time-scale';
 import { Trace } from '../../lab/trace';
 
 describe('kubelet schedule (budget seconds after the deletion)', () => {
@@ -87,7 +89,7 @@ describe('scenarios', () => {
   });
 
   it("seed is the article's hand-set values with derived's rollout", () => {
-    const seed = scenario('seed', 20);
+    const seed = scenario('seed', { propagationSeconds: 20, registrationSeconds: 90 });
     expect(seed.pod).toMatchObject({ preStopSleepSeconds: 20, terminationGracePeriodSeconds: 75, drainTimeoutSeconds: 10, trackStreams: true });
     expect(seed.healthCheck).toMatchObject({ protocol: 'HTTP', path: '/ready', intervalSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2 });
     expect(seed.targetGroup).toMatchObject({ deregistrationDelaySeconds: 60, connectionTermination: true });
@@ -96,14 +98,22 @@ describe('scenarios', () => {
   });
 
   it('no-gate is the plan without the readiness gate: minReadySeconds instead', () => {
-    // registration (120 s, the budget's default) + healthy threshold × interval (2 × 5 s)
-    const noGate = noGateScenario(20);
-    expect(noGate.rollout).toEqual({ maxSurge: '25%', maxUnavailable: 0, minReadySeconds: 130, readinessGate: false });
+    // registration (the lab's 90 s) + healthy threshold × interval (2 × 5 s)
+    const noGate = noGateScenario(20, 90);
+    expect(noGate.rollout).toEqual({ maxSurge: '25%', maxUnavailable: 0, minReadySeconds: 100, readinessGate: false });
     expect({ pod: noGate.pod, healthCheck: noGate.healthCheck, targetGroup: noGate.targetGroup }).toEqual({ pod: derivedScenario(20).pod, healthCheck: derivedScenario(20).healthCheck, targetGroup: derivedScenario(20).targetGroup });
+    // An under-estimated registration: 20 + 10.
+    expect(scenario('no-gate', { propagationSeconds: 20, registrationSeconds: 20 }).rollout.minReadySeconds).toBe(30);
+  });
+
+  it("the budget's registration is the upper end of the NLB's unless --budget-registration says otherwise", () => {
+    expect(budgetRegistrationSeconds(LAB_DEFAULTS)).toBe(90);
+    expect(budgetRegistrationSeconds({ registration: { minSeconds: 90, maxSeconds: 180 }, budgetRegistrationSeconds: undefined })).toBe(180);
+    expect(budgetRegistrationSeconds({ registration: { minSeconds: 90, maxSeconds: 180 }, budgetRegistrationSeconds: 30 })).toBe(30);
   });
 
   it('a propagation planDrain rejects is an error before anything runs', () => {
-    expect(() => scenario('derived', 3601)).toThrow(/unsafe drain budget/);
+    expect(() => scenario('derived', { propagationSeconds: 3601, registrationSeconds: 90 })).toThrow(/unsafe drain budget/);
   });
 });
 
@@ -146,17 +156,39 @@ describe('--json', () => {
     trace.views.push({ at: 2000, node: 0, target: 'derived-0', label: 'removed' });
     const pod = { name: 'derived-0', zone: 0, sigkilled: false, at: { deleted: 1000, sigterm: 1200, exited: 1310 } } as unknown as Pod;
     const truth: NodeTruth[] = [
-      { node: 0, zone: 0, newConnections: 4, lastNewConnectionAt: 1150, deregisteredAt: 1180, forgottenAt: 1450 },
-      // This node judged the pod unhealthy at 1300 and stopped routing at 1350, before the deregistration reached it.
-      { node: 1, zone: 0, newConnections: 2, lastNewConnectionAt: 1340, deregisteredAt: 1400, unhealthyAt: 1300, unroutedAt: 1350, forgottenAt: 1450 },
+      { node: 0, zone: 0, newConnections: 4, lastNewConnectionAt: 1150, lastAcceptedConnectionAt: 1150, deregisteredAt: 1180, forgottenAt: 1450 },
+      // This node judged the pod unhealthy at 1300 and stopped routing at 1350, before the deregistration reached it;
+      // its last connection, at 1340, came after the exit (1310): the pod refused it.
+      { node: 1, zone: 0, newConnections: 3, lastNewConnectionAt: 1340, lastAcceptedConnectionAt: 1290, deregisteredAt: 1400, unhealthyAt: 1300, unroutedAt: 1350, forgottenAt: 1450 },
       { node: 2, zone: 0, newConnections: 0, deregisteredAt: 1050, forgottenAt: 1450 },
     ];
+    // What the runtime reported, already in budget seconds: it saw the connection at 1290 (29 s
+    // after the deletion) as 28.7 s after its own estimate of the deletion.
+    const report: PropagationReport = {
+      event: 'propagation',
+      pod: 'derived-0',
+      preStopSeconds: 20,
+      preStopSource: 'GRPC_DRAIN_PRESTOP_SECONDS="200ms"',
+      lateConnections: 'serve',
+      timeBase: 'sigterm-minus-prestop',
+      sigtermAt: '2026-01-01T00:00:00.200Z',
+      estimatedDeletionAt: '2026-01-01T00:00:00.000Z',
+      connectionsTotal: 40,
+      connectionsAfterDeletion: 3,
+      connectionsAfterSigterm: 1,
+      lastNewConnectionAfterDeletionSeconds: 28.7,
+      lateConnectionSeconds: [28.7],
+      remoteAddresses: { '127.0.0.1': 3 },
+      observedUntilSeconds: 30.6,
+      marginSeconds: 5,
+      recommendedPropagationSeconds: 34,
+    };
     const record = { index: 1, startedAt: 500, completedAt: 1000, endedAt: 1450, deleted: [pod], created: [], minRoutableTargets: 2, ended: Promise.resolve() };
     const counts = (rpcs: number, failed: Record<string, number>): CallCounts => ({ rpcs, ok: rpcs - Object.values(failed).reduce((a, b) => a + b, 0), failed, failedDetails: {} });
     return {
-      scenario: scenario('derived', 20),
+      scenario: scenario('derived', { propagationSeconds: 20, registrationSeconds: 90 }),
       options: { ...LAB_DEFAULTS, scaleMs: 10 },
-      rollouts: [{ record, terminations: [{ pod, truth, connectionTimes: [[900, 1100, 1150], [1340], []] }] }],
+      rollouts: [{ record, terminations: [{ pod, truth, connectionTimes: [[900, 1100, 1150], [1290, 1340], []], refusedTimes: [[], [1340], []], report }] }],
       load: {
         total: counts(30, { UNAVAILABLE: 1 }),
         byClient: { unary: counts(20, {}), churn: counts(10, { UNAVAILABLE: 1 }), 'idle-short-keepalive': counts(2, {}), 'idle-long-keepalive': counts(2, { UNAVAILABLE: 1 }) },
@@ -171,6 +203,23 @@ describe('--json', () => {
       lowerBoundSeconds: 50.2,
       trace,
       sample: pod,
+      runtimeLog: [runtimeLogLine(report)],
+      propagationCommand: {
+        exitCode: 0,
+        summary: {
+          terminations: 1,
+          terminationsWithConnectionAfterDeletion: 1,
+          lastNewConnectionAfterDeletionSeconds: { p50: 28.7, p95: 28.7, max: 28.7 },
+          connectionsAfterSigterm: 1,
+          terminationsWithConnectionsAfterSigterm: 1,
+          preStopSeconds: 20,
+          marginSeconds: 5,
+          recommendedPropagationSeconds: 34,
+          verdict: 'raise',
+          warnings: [],
+        },
+        stderr: '',
+      },
       wallMs: 1234,
     };
   }
@@ -186,12 +235,31 @@ describe('--json', () => {
         sigkilled: false,
         truth: {
           lastNewConnectionSeconds: { perNode: [15, 34, null], max: 34 },
+          lastAcceptedConnectionSeconds: { perNode: [15, 29, null], max: 29 },
           stoppedRoutingSeconds: { perNode: [18, 35, 5], max: 35 },
           deregisteredSeconds: { perNode: [18, 40, 5], max: 40 },
           unhealthySeconds: { perNode: [null, 30, null], max: 30 },
           forgottenSeconds: { perNode: [45, 45, 45], max: 45 },
-          newConnectionsAfterDeletion: { perNode: [2, 1, 0], total: 3 },
-          newConnectionsAfterSigterm: { perNode: [0, 1, 0], total: 1 },
+          newConnectionsAfterDeletion: { perNode: [2, 2, 0], total: 4 },
+          newConnectionsAfterSigterm: { perNode: [0, 2, 0], total: 2 },
+          newConnectionsRefused: { perNode: [0, 1, 0], total: 1 },
+          newConnectionsAfterExit: { perNode: [0, 1, 0], total: 1 },
+        },
+        // The runtime saw up to its exit; the connection it refused after that is 5.3 s later.
+        runtime: {
+          lateConnections: 'serve',
+          lastNewConnectionAfterDeletionSeconds: 28.7,
+          connectionsAfterDeletion: 3,
+          connectionsAfterSigterm: 1,
+          observedUntilSeconds: 30.6,
+          recommendedPropagationSeconds: 34,
+          truthSeconds: 34,
+          differenceSeconds: -5.3,
+          withinOneSecond: false,
+          // Against what it could see, the measurement is 0.3 s off: the dating.
+          acceptedTruthSeconds: 29,
+          acceptedDifferenceSeconds: -0.3,
+          withinOneSecondOfAccepted: true,
         },
       },
     ]);
@@ -213,6 +281,18 @@ describe('--json', () => {
       zones: [{ zone: 'a', nodes: [0, 1, 2], darkSeconds: 20, outOfDnsSeconds: 20 }],
       wallSeconds: 1.2,
     });
+    expect(derived?.runtime).toEqual({
+      reports: 1,
+      withinOneSecond: 0,
+      maxAbsDifferenceSeconds: 5.3,
+      withinOneSecondOfAccepted: 1,
+      maxAbsAcceptedDifferenceSeconds: 0.3,
+      truthMaxSeconds: 34,
+      routingStoppedMaxSeconds: 35,
+      propagationCommand: { exitCode: 0, recommendedPropagationSeconds: 34, verdict: 'raise', lastNewConnectionAfterDeletionMaxSeconds: 28.7, connectionsAfterSigterm: 1, warnings: [] },
+      // ⌈28.7 + 5⌉ = 34 ≥ 34, by a hair.
+      recommendationCoversTruth: true,
+    });
     expect(derived?.conditions).toEqual({
       replicas: 3,
       nodes: 3,
@@ -224,14 +304,83 @@ describe('--json', () => {
       budgetPropagationSeconds: 20,
       nlbPropagationSeconds: { minSeconds: 5, maxSeconds: 20 },
       registrationSeconds: { minSeconds: 90, maxSeconds: 90 },
+      budgetRegistrationSeconds: 90,
       unhealthyLagSeconds: { minSeconds: 30, maxSeconds: 40 },
       idleTimeoutSeconds: 350,
       idleClients: true,
       transparentRetries: true,
       until: 'forgotten',
       lightLoad: false,
+      lateConnections: 'serve',
     });
     expect(toJson([fakeRun()], 3).machine).toEqual({ timerLagP99Ms: 3 });
+  });
+});
+
+describe('the runtime, judged', () => {
+  it.each<[string, number | null, number | null, number | null, boolean]>([
+    ['the same second', 12.4, 12.0, 0.4, true],
+    ['a whole second early (the dating is late by that much)', 11.0, 12.0, -1, true],
+    ['just past the tolerance', 10.9, 12.0, -1.1, false],
+    ['nothing after the deletion, on both sides', null, null, null, true],
+    ['the runtime saw nothing after its deletion; the truth a connection 0.4 s after the real one', null, 0.4, null, true],
+    ['the runtime saw nothing after its deletion; the truth a connection 3 s after', null, 3, null, false],
+    ['the runtime saw a connection the truth put before the deletion', 0.6, null, null, true],
+  ])('%s: runtime %p, truth %p', (_name, runtime, truth, difference, within) => {
+    expect(compareMeasurement(runtime, truth)).toEqual({ differenceSeconds: difference, within });
+  });
+
+  it('reads a report line as the CLI does and rescales it to budget seconds, the recommendation with a 5 budget-second margin', () => {
+    // Written by a process at 1 budget second = 50 ms: 20 s of preStop is 1 s of wall time.
+    const line = {
+      time: '2026-01-01T00:00:01.000Z',
+      level: 'warn',
+      event: 'propagation',
+      msg: 'last new connection 1.12s after the estimated deletion',
+      pod: 'derived-3',
+      preStopSeconds: 1,
+      preStopSource: 'GRPC_DRAIN_PRESTOP_SECONDS="1000ms"',
+      lateConnections: 'serve',
+      timeBase: 'sigterm-minus-prestop',
+      sigtermAt: '2026-01-01T00:00:01.000Z',
+      estimatedDeletionAt: '2026-01-01T00:00:00.000Z',
+      connectionsTotal: 90,
+      connectionsAfterDeletion: 12,
+      connectionsAfterSigterm: 2,
+      lastNewConnectionAfterDeletionSeconds: 1.12,
+      lateConnectionSeconds: [1.05, 1.12],
+      remoteAddresses: { '127.0.0.1': 12 },
+      observedUntilSeconds: 1.6,
+      marginSeconds: 5,
+      recommendedPropagationSeconds: 7,
+    };
+    const report = budgetSecondsReport(line, 50);
+    expect(report).toMatchObject({ pod: 'derived-3', preStopSeconds: 20, lastNewConnectionAfterDeletionSeconds: 22.4, lateConnectionSeconds: [21, 22.4], observedUntilSeconds: 32, marginSeconds: 5, recommendedPropagationSeconds: 28 });
+    // The log line keeps the report and the logger's time and level, not the sentence in wall-clock seconds.
+    const logged = JSON.parse(runtimeLogLine(report as PropagationReport)) as Record<string, unknown>;
+    expect(logged).toMatchObject({ time: line.time, level: 'warn', event: 'propagation', lastNewConnectionAfterDeletionSeconds: 22.4 });
+    expect(logged).not.toHaveProperty('msg');
+    // A line the reader skips is no report.
+    expect(budgetSecondsReport({ ...line, connectionsAfterSigterm: 'two' }, 50)).toBeUndefined();
+    expect(budgetSecondsReport(undefined, 50)).toBeUndefined();
+  });
+
+  it('runs the real grpc-drain propagation on a runtime log: ⌈max + 5⌉', async () => {
+    const report = (pod: string, last: number | null): string =>
+      JSON.stringify({ event: 'propagation', pod, preStopSeconds: 20, preStopSource: 'GRPC_DRAIN_PRESTOP_SECONDS="1000ms"', lateConnections: 'serve', sigtermAt: `2026-01-01T00:00:0${pod.slice(-1)}.000Z`, connectionsAfterSigterm: last !== null && last > 20 ? 1 : 0, lastNewConnectionAfterDeletionSeconds: last, lateConnectionSeconds: [], observedUntilSeconds: 31 });
+    const result = await runPropagationCommand([report('derived-2', 18.3), report('derived-3', 26.1), report('derived-4', null)]);
+    expect(result.exitCode).toBe(0);
+    expect(result.summary).toMatchObject({ terminations: 3, lastNewConnectionAfterDeletionSeconds: { max: 26.1 }, recommendedPropagationSeconds: 32, verdict: 'raise', connectionsAfterSigterm: 1 });
+    // No report at all: the CLI's usage error, exit 2.
+    const empty = await runPropagationCommand([]);
+    expect(empty).toMatchObject({ exitCode: 2, summary: undefined });
+    expect(empty.stderr).toContain('no propagation report in the input');
+  });
+
+  it("gives each engine the scenario's preStop sleep in scaled time and what late connections get", () => {
+    const scale = new TimeScale(25);
+    expect(engineEnv(derivedScenario(20), scale, 'goaway')).toMatchObject({ GRPC_DRAIN_PRESTOP_SECONDS: '500ms', GRPC_DRAIN_LATE_CONNECTIONS: 'goaway', ENGINE_TRACK_STREAMS: 'true' });
+    expect(engineEnv(naiveScenario(), scale, 'serve')).toMatchObject({ GRPC_DRAIN_PRESTOP_SECONDS: '0ms', ENGINE_TRACK_STREAMS: 'false' });
   });
 });
 

@@ -45,3 +45,52 @@ it('serve fails strictly fewer calls than refuse (default client, transparent re
   expect(refused).toBeGreaterThan(0);
   expect(served).toBeLessThan(refused);
 }, 60_000);
+
+/**
+ * Found by the lab (docs/lab.md, "Late connections"): the clients sent away at SIGTERM
+ * reconnect at once, and a load balancer that still routes here sends some back; but the drain
+ * used to end as soon as the sent-away connections had closed, a round trip after SIGTERM, so
+ * those reconnections got GOAWAY(0) and, after the exit, ECONNREFUSED. The drain now waits
+ * until no connection has arrived for the GOAWAY wait (min(1 s, drain timeout / 2)).
+ */
+describe('a connection that arrives just after the sent-away connections have closed', () => {
+  it('is served, and the drain then serves until its timeout', async () => {
+    const late: string[] = [];
+    const { drain, port } = await startOwnedServer({ drainTimeoutSeconds: 3, cleanupSeconds: 0, logger: (e) => (e.event === 'late-connection' ? late.push(String(e.data['action'])) : undefined) });
+    const first = fixtureClient(port);
+    const second = fixtureClient(port);
+    try {
+      // A connection arrives (at t0), its call is answered, and SIGTERM follows at once: the
+      // two-step GOAWAY closes it within milliseconds.
+      expect(await slowCall(first, 1)).toBe(0);
+      const shutdown = drain.shutdown();
+      // 200 ms on: the sent-away connection has long closed; t0 + 1 s is still ahead.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await slowCall(second, 1)).toBe(0);
+      expect(late).toEqual(['served']);
+      // A late connection was served: the load balancer still routes here, so the drain stays
+      // open for new ones until the drain timeout (3 s from SIGTERM).
+      const outcome = await shutdown;
+      expect(outcome.graceful).toBe(true);
+      expect(outcome.durationMs).toBeGreaterThanOrEqual(2900);
+    } finally {
+      first.close();
+      second.close();
+      await drain.shutdown();
+    }
+  }, 30_000);
+
+  it('without one, the drain ends once the GOAWAY wait has passed since the last arrival, long before its timeout', async () => {
+    const { drain, port } = await startOwnedServer({ drainTimeoutSeconds: 20, cleanupSeconds: 0 });
+    const client = fixtureClient(port);
+    try {
+      expect(await slowCall(client, 1)).toBe(0);
+      const outcome = await drain.shutdown();
+      expect(outcome.graceful).toBe(true);
+      // The wait is 1 s (min(1 s, 20 s / 2)) from the last arrival; 10 s is a bound no load reaches.
+      expect(outcome.durationMs).toBeLessThan(10_000);
+    } finally {
+      client.close();
+    }
+  }, 30_000);
+});
