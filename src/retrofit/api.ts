@@ -41,6 +41,15 @@ export interface RetrofitOptions {
   readonly contractEnv?: ContractEnvOptions;
   /** Scheme of an NLB Service that sets none (a scheme the chart set is kept). @default "internal" */
   readonly scheme?: LoadBalancerScheme;
+  /**
+   * Whether the serving containers run `grpc-drain/runtime` (or follow its contract: an HTTP
+   * health server on the budget's `healthPort` answering `readinessPath`, 503 from SIGTERM on,
+   * and `livenessPath`). When true, the probes and the NLB health check are written on it.
+   * When false, only endpoints the workload already serves are used: a workload without an
+   * HTTP readiness endpoint keeps its probes and health check, and a note says so.
+   * @default false
+   */
+  readonly runtimeContract?: boolean;
   /** The LBC's `--load-balancer-class`. @default "service.k8s.aws/nlb" */
   readonly lbcClass?: string;
   /** Whether the LBC runs its Service mutating webhook. @default true */
