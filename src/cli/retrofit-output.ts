@@ -92,6 +92,8 @@ export function renderOutput(sources: readonly ManifestSource[], manifests: read
   }
   for (const source of sources) {
     const text = source.text.charCodeAt(0) === 0xfeff ? source.text.slice(1) : source.text;
+    // Files are written as one stream: each starts a document of its own.
+    if (parts.length > 0 && !/^---[ \t\r\n]/.test(splitDocuments(text)[0]?.text ?? '')) push('---\n');
     let end = 0;
     for (const chunk of splitDocuments(source.text)) {
       // What lies between documents (comments of an empty document) is kept as it was.
