@@ -268,6 +268,8 @@ export interface ServiceInput {
   readonly attributes: readonly NonNullable<FixSafety['attributes']>[];
   /** Who the values are for, named in a conflict note. */
   readonly forWhom?: string;
+  /** Why the health check is kept when `served` is false. @default - the workload's own note */
+  readonly unserved?: string;
 }
 
 /**
@@ -297,7 +299,7 @@ export function applyService(ctx: RetrofitContext, editor: ObjectEditor, plan: D
 
   const hc = plan.healthCheck;
   if (!input.served) {
-    notes.add('warning', ref, 'The NLB health check is kept: the workload serves no HTTP readiness endpoint the retrofit can see (see its note).');
+    notes.add('warning', ref, `The NLB health check is kept: ${input.unserved ?? 'the workload serves no HTTP readiness endpoint the retrofit can see (see its note)'}.`);
   } else {
     const current = input.healthCheck;
     const onReadiness = current
