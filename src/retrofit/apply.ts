@@ -222,7 +222,18 @@ export function applyContainer(ctx: RetrofitContext, editor: ObjectEditor, ref: 
     const current = safety.currentSleepSeconds ?? 0;
     // Kept when it already waits the plan's sleep with an action the cluster runs (an exec sleep always runs).
     const runs = hook?.kind === 'exec' || (hook?.kind === 'sleep' && plan.preStopAction === 'sleep');
-    if (current < plan.preStopSleepSeconds || !runs) write(editor, ref, notes, at('lifecycle', 'preStop'), renderPreStop(plan));
+    const written = (current < plan.preStopSleepSeconds || !runs) && write(editor, ref, notes, at('lifecycle', 'preStop'), renderPreStop(plan));
+    // The native sleep action is the plan's default (Kubernetes 1.30, DESIGN.md §2), but an
+    // assumption here: on 1.29 the API server drops the field silently and ≤ 1.28 rejects it
+    // (KEP-3960; REFERENCES.md), so a wrong guess leaves the pod with no preStop at all.
+    if (written && plan.preStopAction === 'sleep' && extraction.budget.kubernetesVersion.source === 'unknown') {
+      notes.add(
+        'warning',
+        ref,
+        `Container ${name}: the preStop is the native sleep action, which needs Kubernetes ≥ 1.30 (assumed, since no Kubernetes version was given): on 1.29 the API server drops it silently and before 1.29 rejects it. Pass the cluster's version (--kubernetes-version) to get exec ["sleep", "${plan.preStopSleepSeconds}"] where it is needed.`,
+        field('lifecycle', 'preStop'),
+      );
+    }
   }
 
   if (ctx.runtimeContract) {

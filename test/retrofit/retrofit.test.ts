@@ -294,3 +294,24 @@ describe('objectRetrofitter', () => {
     expect(missing.notes[0]).toMatchObject({ severity: 'warning', message: 'Not retrofitted: it is named in match.names but no container is named grpc (containers).' });
   });
 });
+
+describe('the Kubernetes version the preStop needs', () => {
+  const deployment = (result: { objects: readonly unknown[] }) => result.objects[1] as Json;
+  const container = (result: { objects: readonly unknown[] }) => deployment(result).spec.template.spec.containers[0];
+
+  it('warns when it writes the native sleep for a cluster whose version it was not told (1.29 drops it silently)', () => {
+    const result = retrofitManifests(chart(), { budget: { propagationSeconds: 30 } });
+    expect(container(result).lifecycle.preStop).toEqual({ sleep: { seconds: 30 } });
+    const warning = result.notes.find((note) => note.severity === 'warning' && note.field === 'spec.template.spec.containers[0].lifecycle.preStop');
+    expect(warning?.message).toContain('needs Kubernetes ≥ 1.30 (assumed, since no Kubernetes version was given)');
+    expect(warning?.message).toContain('exec ["sleep", "30"]');
+  });
+
+  it('writes exec sleep on 1.29 and says nothing about the version once it is given', () => {
+    const old = retrofitManifests(chart(), { budget: { propagationSeconds: 30, kubernetesVersion: '1.29' } });
+    expect(container(old).lifecycle.preStop).toEqual({ exec: { command: ['sleep', '30'] } });
+    const known = retrofitManifests(chart(), { budget: { propagationSeconds: 30, kubernetesVersion: '1.31' } });
+    expect(container(known).lifecycle.preStop).toEqual({ sleep: { seconds: 30 } });
+    for (const result of [old, known]) expect(result.notes.filter((note) => note.message.includes('needs Kubernetes ≥ 1.30'))).toEqual([]);
+  });
+});
