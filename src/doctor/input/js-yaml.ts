@@ -1,6 +1,6 @@
 /**
  * js-yaml 4.x (`node_modules/js-yaml`, MIT), typed here for the part the doctor uses: the
- * loader with a schema of the doctor's own and the dumper (https://github.com/nodeca/js-yaml#api).
+ * loader, with a schema of the doctor's own (https://github.com/nodeca/js-yaml#api).
  * No `@types/js-yaml` is in the offline npm cache, so the types are this module's: an ambient
  * declaration would not reach ts-node nor the declarations shipped in lib/.
  *
@@ -40,14 +40,6 @@ export interface LoadOptions {
   readonly listener?: (event: 'open' | 'close', state: LoaderState) => void;
 }
 
-export interface DumpOptions {
-  readonly indent?: number;
-  /** -1: never fold long lines. */
-  readonly lineWidth?: number;
-  readonly noRefs?: boolean;
-  readonly sortKeys?: boolean;
-}
-
 /** A js-yaml type: how a tag resolves and constructs its value. */
 interface JsYamlType {
   resolve(data: string): boolean;
@@ -60,7 +52,6 @@ interface JsYamlSchema {
 interface JsYaml {
   loadAll(input: string, iterator: null, options?: LoadOptions & { readonly schema?: JsYamlSchema }): unknown[];
   load(input: string, options?: LoadOptions & { readonly schema?: JsYamlSchema }): unknown;
-  dump(value: unknown, options?: DumpOptions & { readonly schema?: JsYamlSchema }): string;
   readonly CORE_SCHEMA: JsYamlSchema;
   readonly Type: new (tag: string, options: { readonly kind: 'scalar'; resolve(data: string | null): boolean; construct(data: string): unknown }) => JsYamlType;
   readonly types: Readonly<Record<'merge' | 'timestamp' | 'binary' | 'omap' | 'pairs' | 'set', JsYamlType>>;
@@ -104,11 +95,6 @@ export function safeLoadAll(input: string, options?: LoadOptions): unknown[] {
 /** One document, with {@link KUBERNETES_SCHEMA}. */
 export function safeLoad(input: string, options?: LoadOptions): unknown {
   return jsYaml.load(input, { ...options, schema: KUBERNETES_SCHEMA });
-}
-
-/** Block-style YAML of plain data; strings that would read as another type are quoted. */
-export function safeDump(value: unknown, options?: DumpOptions): string {
-  return jsYaml.dump(value, options);
 }
 
 export function isYamlException(error: unknown): error is YAMLException {
