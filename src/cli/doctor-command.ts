@@ -4,17 +4,12 @@ import { getHeapStatistics } from 'v8';
 import type { Command } from 'commander';
 import type { Finding } from '../model';
 import { DrainBudgetError } from '../plan';
-import {
-  describeProblem,
-  diagnoseManifests,
-  formatJson,
-  formatSarif,
-  formatText,
-  resolveDoctorOptions,
-  type DoctorOptions,
-  type InputProblem,
-  type ManifestSource,
-} from '../doctor';
+// The modules a text report needs, not the doctor's barrel: the JSON and SARIF formatters are
+// loaded only when asked for (every module costs the CLI's start resolving and compiling it).
+import { diagnoseManifests } from '../doctor/doctor';
+import { describeProblem, formatText } from '../doctor/format/text';
+import type { InputProblem, ManifestSource } from '../doctor/manifests';
+import { resolveDoctorOptions, type DoctorOptions } from '../doctor/options';
 import { budgetFlagLabel, budgetProblemLines, DEFAULT_MAX_INPUT_BYTES, readBudgetFlags, readManifestFlags, showSize } from './budget-flags';
 import { EXIT, UsageError, useColor, type CliIo } from './io';
 import { unknownFlagProblems } from './unknown-flags';
@@ -184,8 +179,14 @@ export async function runDoctor(positional: readonly string[], command: Command,
     if (report.problems.length > 0) throw new UsageError(report.problems.map(describeProblem).join('\n'));
     throw new UsageError(`no Kubernetes objects in the input (${sources.map((s) => s.path).join(', ')}): nothing to diagnose`);
   }
+  /* eslint-disable @typescript-eslint/no-require-imports */
   const output =
-    format === 'json' ? formatJson(report) : format === 'sarif' ? formatSarif(report) : formatText(report, { color: useColor(io, flags.color === false) });
+    format === 'json'
+      ? (require('../doctor/format/json') as typeof import('../doctor/format/json')).formatJson(report)
+      : format === 'sarif'
+        ? (require('../doctor/format/sarif') as typeof import('../doctor/format/sarif')).formatSarif(report)
+        : formatText(report, { color: useColor(io, flags.color === false) });
+  /* eslint-enable @typescript-eslint/no-require-imports */
   io.stdout.write(output);
   return report.errorCount > 0 ? EXIT.findings : EXIT.ok;
 }

@@ -34,12 +34,24 @@ export interface CliIo {
 
 /** The process's own streams and environment. */
 export function processIo(): CliIo {
+  // Getters: Node creates a standard stream (and loads `net` or `tty` for it) when it is first
+  // touched, and a doctor run never reads stdin unless a file is `-`.
   return {
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    isTTY: process.stdout.isTTY === true,
-    stdinIsTTY: process.stdin.isTTY === true,
+    get stdin() {
+      return process.stdin;
+    },
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    get isTTY() {
+      return process.stdout.isTTY === true;
+    },
+    get stdinIsTTY() {
+      return process.stdin.isTTY === true;
+    },
     env: process.env,
     exit: (code) => {
       process.exitCode = code;

@@ -1,7 +1,8 @@
 import { promises as fs } from 'fs';
 import type { Command } from 'commander';
 import { parseDuration } from '../model';
-import { readPropagationReports, summarizePropagation, type LogSource, type PropagationSummary, type ReadReports } from '../runtime/report';
+// Types only at the top: the report reader is loaded when the command runs, not on every start of the CLI.
+import type { LogSource, PropagationSummary, ReadReports } from '../runtime/report';
 import { EXIT, readAll, UsageError, type CliIo } from './io';
 import { unknownFlagProblems } from './unknown-flags';
 
@@ -111,6 +112,8 @@ export async function runPropagation(files: readonly string[], command: Command,
     problems.push(`--margin must be a duration such as 5s, 1m30s, 500ms, .5s or a number of seconds; got ${JSON.stringify(flags.margin)}.`);
   }
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { readPropagationReports, summarizePropagation } = require('../runtime/report') as typeof import('../runtime/report');
   const read = readPropagationReports(await readLogs(files, io));
   if (read.reports.length === 0) {
     const skipped = skippedLine(read);

@@ -347,7 +347,9 @@ describe('grpc-drain doctor on real-world input', () => {
   it('diagnoses a folder with an unusable file among many, reporting it, and exits by the findings', async () => {
     const r = await run(['doctor', path.join(corpus, 'eks-workshop')]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`unusable: ${path.join(corpus, 'eks-workshop', 'values.yaml')}:5:11: document 1 is not valid YAML`);
+    // Line 4, column 40: the `:` after `{{ .Values.image.repository }}`, where the template
+    // expression makes the value an implicit key (js-yaml 4; js-yaml 3 only noticed at line 5).
+    expect(r.stdout).toContain(`unusable: ${path.join(corpus, 'eks-workshop', 'values.yaml')}:4:40: document 1 is not valid YAML (bad indentation of a mapping entry)`);
     expect(r.stdout).toContain('(6 objects read; 1 input unusable)');
   });
 

@@ -64,6 +64,50 @@ describe('reading like Kubernetes and Helm', () => {
     expect(() => parseManifestText({ path: 'x.yaml', text: 'kind: [' })).toThrow('x.yaml:2:1: document 1 is not valid YAML (unexpected end of the stream within a flow collection)');
   });
 
+  // sigs.k8s.io/yaml decodes with go-yaml v2 into interface{}, which keeps a timestamp-looking
+  // scalar as the string it is written as (go-yaml v2 decode.go, `scalar`, reflect.Interface).
+  it('reads a date-like label, annotation or tagged value as the string Kubernetes sees, not a Date', () => {
+    const text = 'kind: ConfigMap\nmetadata:\n  name: c\n  labels: {release: 2024-01-01}\n  annotations:\n    deployed-at: 2024-01-01T10:00:00Z\n    tagged: !!timestamp 2001-12-14\n';
+    const read = readManifestText({ path: 'c.yaml', text });
+    expect(read.problems).toEqual([]);
+    expect(read.objects[0]!.object).toEqual({
+      kind: 'ConfigMap',
+      metadata: { name: 'c', labels: { release: '2024-01-01' }, annotations: { 'deployed-at': '2024-01-01T10:00:00Z', tagged: '2001-12-14' } },
+    });
+  });
+
+  const datedPair = (podRelease: string) => `apiVersion: v1
+kind: Service
+metadata:
+  name: api
+  annotations:
+    service.beta.kubernetes.io/aws-load-balancer-type: external
+    service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip
+spec:
+  type: LoadBalancer
+  selector: {app: api, release: 2024-01-01}
+  ports: [{name: grpc, port: 443, targetPort: 7070}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  selector: {matchLabels: {app: api, release: ${podRelease}}}
+  template:
+    metadata: {labels: {app: api, release: ${podRelease}}}
+    spec:
+      containers: [{name: api, image: api, ports: [{containerPort: 7070}]}]
+`;
+
+  it('pairs a Service with a date-like selector value only with the pods that carry that value', () => {
+    expect(doctorText(datedPair('2024-01-02')).workloads).toEqual([]);
+    const report = doctorText(datedPair('2024-01-01'));
+    expect(report.workloads.map((w) => w.workload.name)).toEqual(['api']);
+    // The PodDisruptionBudget the fix creates selects the same pods: the date label included.
+    const pdb = report.workloads[0]!.findings.find((f) => f.rule === 'pdb-present')!.fix.find((f) => f.action === 'create')!;
+    expect(pdb.yaml).toContain("matchLabels:\n      app: api\n      release: '2024-01-01'\n");
+  });
+
   it('warns about an object given twice across inputs and diagnoses the last one', () => {
     const report = doctorText('kind: Service\nmetadata: {name: a}\n---\nkind: Service\nmetadata: {name: a, labels: {v: "2"}}\n');
     expect(report.inputNotes.map((n) => n.message)).toEqual(['Service default/a is given 2 times (input.yaml:1, input.yaml:4): applied in order, each replaces the one before, so only the last is diagnosed']);

@@ -1,8 +1,12 @@
 /**
- * js-yaml 3.x (`node_modules/js-yaml`, MIT), typed here for the part the doctor uses: the safe
- * loader and dumper (https://github.com/nodeca/js-yaml/tree/3.x#api). No `@types/js-yaml` is in
- * the offline npm cache, so the types are this module's: an ambient declaration would not
- * reach ts-node nor the declarations shipped in lib/.
+ * js-yaml 4.x (`node_modules/js-yaml`, MIT), typed here for the part the doctor uses: the
+ * loader, with a schema of the doctor's own (https://github.com/nodeca/js-yaml#api).
+ * No `@types/js-yaml` is in the offline npm cache, so the types are this module's: an ambient
+ * declaration would not reach ts-node nor the declarations shipped in lib/.
+ *
+ * js-yaml 4 rather than 3: js-yaml 3's loader always builds its `default_full` schema, whose
+ * `!!js/function` type requires esprima (280 KB of JavaScript compiled on every start of the
+ * CLI, whatever the input); js-yaml 4 has no JavaScript types and is safe by default.
  */
 
 /** A position in the input: 0-based line and column, character offset. */
@@ -36,36 +40,61 @@ export interface LoadOptions {
   readonly listener?: (event: 'open' | 'close', state: LoaderState) => void;
 }
 
-export interface DumpOptions {
-  readonly indent?: number;
-  /** -1: never fold long lines. */
-  readonly lineWidth?: number;
-  readonly noRefs?: boolean;
-  readonly sortKeys?: boolean;
+/** A js-yaml type: how a tag resolves and constructs its value. */
+interface JsYamlType {
+  resolve(data: string): boolean;
+}
+
+interface JsYamlSchema {
+  extend(definition: { readonly implicit?: readonly JsYamlType[]; readonly explicit?: readonly JsYamlType[] }): JsYamlSchema;
 }
 
 interface JsYaml {
-  safeLoadAll(input: string, iterator: null, options?: LoadOptions): unknown[];
-  safeLoad(input: string, options?: LoadOptions): unknown;
-  safeDump(value: unknown, options?: DumpOptions): string;
+  loadAll(input: string, iterator: null, options?: LoadOptions & { readonly schema?: JsYamlSchema }): unknown[];
+  load(input: string, options?: LoadOptions & { readonly schema?: JsYamlSchema }): unknown;
+  readonly CORE_SCHEMA: JsYamlSchema;
+  readonly Type: new (tag: string, options: { readonly kind: 'scalar'; resolve(data: string | null): boolean; construct(data: string): unknown }) => JsYamlType;
+  readonly types: Readonly<Record<'merge' | 'timestamp' | 'binary' | 'omap' | 'pairs' | 'set', JsYamlType>>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const jsYaml = require('js-yaml') as JsYaml;
 
-/** Every document of a stream, with the safe schema (no JavaScript types). */
+/**
+ * The schema Kubernetes reads manifests with, as far as the doctor sees it: YAML's core schema
+ * (null, booleans, integers, floats), merge keys (`<<`), the explicit `!!binary`, `!!omap`,
+ * `!!pairs` and `!!set` tags js-yaml's default schema knows, and no timestamp type: a scalar
+ * such as `2024-01-01` stays the string it is written as (with an explicit `!!timestamp` tag
+ * too). kubectl, Helm and the API server decode YAML with sigs.k8s.io/yaml (`yaml.go`:
+ * `YAMLToJSON` unmarshals into `interface{}` with go-yaml v2), and go-yaml v2 `decode.go`
+ * (`scalar`, case `reflect.Interface`) sets a value resolved as a timestamp "as a string, so
+ * that code that unmarshals timestamp-like values into interface{} will continue to see a
+ * string and not a time.Time" (go-yaml v3 keeps that rule, "TODO(v4) Drop this"). js-yaml's
+ * default schema would make it a `Date`, which no label, annotation or selector value is.
+ */
+const KUBERNETES_SCHEMA = jsYaml.CORE_SCHEMA.extend({
+  implicit: [jsYaml.types.merge],
+  explicit: [
+    new jsYaml.Type('tag:yaml.org,2002:timestamp', {
+      kind: 'scalar',
+      resolve: (data) => data !== null && jsYaml.types.timestamp.resolve(data),
+      construct: (data) => data,
+    }),
+    jsYaml.types.binary,
+    jsYaml.types.omap,
+    jsYaml.types.pairs,
+    jsYaml.types.set,
+  ],
+});
+
+/** Every document of a stream, with {@link KUBERNETES_SCHEMA} (no JavaScript types, no timestamps). */
 export function safeLoadAll(input: string, options?: LoadOptions): unknown[] {
-  return jsYaml.safeLoadAll(input, null, options);
+  return jsYaml.loadAll(input, null, { ...options, schema: KUBERNETES_SCHEMA });
 }
 
-/** One document, with the safe schema. */
+/** One document, with {@link KUBERNETES_SCHEMA}. */
 export function safeLoad(input: string, options?: LoadOptions): unknown {
-  return jsYaml.safeLoad(input, options);
-}
-
-/** Block-style YAML of plain data; strings that would read as another type are quoted. */
-export function safeDump(value: unknown, options?: DumpOptions): string {
-  return jsYaml.safeDump(value, options);
+  return jsYaml.load(input, { ...options, schema: KUBERNETES_SCHEMA });
 }
 
 export function isYamlException(error: unknown): error is YAMLException {
