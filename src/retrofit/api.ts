@@ -4,7 +4,8 @@
  * not be done. Framework-free: the CLI (Helm post-renderer, kustomize KRM function), cdk8s
  * `retrofit(scope, …)` and Pulumi `drainTransform` all go through these functions.
  *
- * Types only; the implementation is in ./retrofit.ts (set-wide) and ./object.ts (one object).
+ * Types only; the implementation is in ./retrofit.ts (set-wide) and ./object.ts (one object),
+ * on ./apply.ts (what is written, on the doctor's fix-safety decisions).
  */
 import type { ContractEnvOptions, DrainBudget } from '../model';
 import type { DrainPlan } from '../plan';
@@ -20,11 +21,11 @@ export type KubeObject = Record<string, unknown>;
  * @default - every Deployment and StatefulSet behind an NLB (per the LBC's own rules)
  */
 export interface RetrofitMatch {
-  /** `Deployment`, `StatefulSet`. */
+  /** `Deployment`, `StatefulSet` (workloads only: a Service follows its workload; one object at a time, Services are matched by the other criteria). */
   readonly kinds?: readonly string[];
   /** `metadata.namespace` (an object without one is in `default`). */
   readonly namespaces?: readonly string[];
-  /** `metadata.name`. */
+  /** `metadata.name` (one object at a time, also the front end's resource name). */
   readonly names?: readonly string[];
   /** Labels (`metadata.labels`) the workload must all carry. */
   readonly labels?: Readonly<Record<string, string>>;
@@ -35,11 +36,21 @@ export interface RetrofitOptions {
   /** The drain budget (the core's plain data, seconds). @default {} */
   readonly budget?: DrainBudget;
   readonly match?: RetrofitMatch;
-  /** Names of the containers that run the gRPC server. @default - the doctor's serving container */
+  /**
+   * Names of the containers that run the gRPC server: a workload whose serving container (the
+   * one declaring the Service's targetPort) is not among them is left alone; without a
+   * Service, the first pod container named here is taken.
+   * @default - the doctor's serving container
+   */
   readonly containers?: readonly string[];
   /** Renames or drops the contract variables (as for GrpcDeployment). */
   readonly contractEnv?: ContractEnvOptions;
-  /** Scheme of an NLB Service that sets none (a scheme the chart set is kept). @default "internal" */
+  /**
+   * Scheme written on an NLB Service that sets none (a scheme the chart set is kept; a Service
+   * that sets none is already internal, the LBC's default, and a new scheme makes the LBC
+   * replace its NLB).
+   * @default - none written
+   */
   readonly scheme?: LoadBalancerScheme;
   /**
    * Whether the serving containers run `grpc-drain/runtime` (or follow its contract: an HTTP
