@@ -8,3 +8,6 @@ export * from './rules';
 export * from './plan';
 export * from './render';
 export * from './doctor';
+// The retrofit (issue 13): `ObjectRef` is the doctor's name, so the retrofit's is exported as `RetrofitObjectRef`.
+export { checkRetrofitOptions, objectRetrofitter, retrofitManifests } from './retrofit';
+export type { KubeObject, ObjectRetrofitter, ObjectRef as RetrofitObjectRef, RetrofitMatch, RetrofitNote, RetrofitOptions, RetrofitResult } from './retrofit';

@@ -18,6 +18,12 @@ export interface CliIo {
    */
   readonly isTTY?: boolean;
   /**
+   * Whether stdin is a terminal: without arguments, a stdin that is not one is read to see
+   * whether it is a KRM ResourceList (kustomize runs exec functions without arguments).
+   * @default false
+   */
+  readonly stdinIsTTY?: boolean;
+  /**
    * Environment variables (`NO_COLOR`).
    * @default {}
    */
@@ -33,6 +39,7 @@ export function processIo(): CliIo {
     stdout: process.stdout,
     stderr: process.stderr,
     isTTY: process.stdout.isTTY === true,
+    stdinIsTTY: process.stdin.isTTY === true,
     env: process.env,
     exit: (code) => {
       process.exitCode = code;

@@ -1,9 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { addBudgetFlags, addManifestFlags, DOCTOR_BUDGET_FIELDS, PLAN_BUDGET_FIELDS } from './budget-flags';
 import { runDoctor } from './doctor-command';
-import { EXIT, UsageError, type CliIo } from './io';
+import { EXIT, readAll, UsageError, type CliIo } from './io';
 import { stripUnknownFlags } from './unknown-flags';
 import { PROPAGATION_HELP, PROPAGATION_OUTPUTS, runPropagation } from './propagation-command';
+import { defineRetrofitCommand, readResourceList, RETROFIT_HELP, runRetrofit } from './retrofit-command';
 
 /** The package version, read from package.json next to src/ and lib/ (`undefined` if it cannot be read). */
 function packageVersion(): string | undefined {
@@ -110,6 +111,17 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
       setExitCode(runPlan(command, io));
     });
 
+  defineRetrofitCommand(
+    program
+      .command('retrofit')
+      .summary('apply the plan to existing manifests (a Helm post-renderer, a kustomize KRM function)')
+      .description('Apply the drain plan to the gRPC workloads behind an AWS NLB in existing manifests and write them to stdout.'),
+  )
+    .addHelpText('after', RETROFIT_HELP)
+    .action(async (files: string[], _flags: unknown, command: Command) => {
+      setExitCode(await runRetrofit(files, command, io));
+    });
+
   program
     .command('propagation')
     .summary("turn the runtime's termination reports into the propagation to budget")
@@ -131,6 +143,12 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
  * one line per problem on stderr, without a stack trace.
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  // kustomize runs an exec KRM function without arguments, a ResourceList on stdin.
+  if (argv.length === 0 && io.stdinIsTTY !== true) {
+    const text = await readAll(io.stdin);
+    io = { ...io, stdin: text };
+    if (readResourceList(text)) return main(['retrofit'], io);
+  }
   let code: number = EXIT.ok;
   const program = createProgram(io, (c) => {
     code = c;

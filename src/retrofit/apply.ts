@@ -120,16 +120,27 @@ function targetBudget(ctx: RetrofitContext, extraction: Extraction, safety: FixS
  * the workload's health-check numbers make unplannable is planned without them.
  */
 export function planTarget(ctx: RetrofitContext, extraction: Extraction, safety: FixSafety, explicitHealthCheck: ReadonlySet<string> = new Set()): DrainPlan | DrainBudgetError {
-  let budget = targetBudget(ctx, extraction, safety, explicitHealthCheck, true);
-  let plan = ctx.plans.plan(budget);
+  let budget = targetBudget(ctx, extraction, safety, explicitHealthCheck, true) as Record<string, unknown>;
+  let plan = ctx.plans.plan(budget as DrainBudget);
   if (plan instanceof DrainBudgetError) {
-    budget = targetBudget(ctx, extraction, safety, explicitHealthCheck, false);
-    plan = ctx.plans.plan(budget);
+    budget = targetBudget(ctx, extraction, safety, explicitHealthCheck, false) as Record<string, unknown>;
+    plan = ctx.plans.plan(budget as DrainBudget);
+  }
+  // An endpoint the workload serves that the budget cannot name (a liveness path with a query,
+  // `/healthz?full=true`): planned without it. servesReadiness then tells whether the plan's
+  // readiness endpoint is still the workload's.
+  if (plan instanceof DrainBudgetError) {
+    const bad = plan.violations.map((v) => v.field).filter((field) => (ENDPOINT_FIELDS as readonly string[]).includes(field));
+    if (bad.length > 0 && bad.every((field) => ownField(ctx.budget, field) === undefined)) {
+      budget = { ...budget };
+      for (const field of bad) delete budget[field];
+      plan = ctx.plans.plan(budget as DrainBudget);
+    }
   }
   if (plan instanceof DrainBudgetError) return plan;
   const grace = safety.currentGraceSeconds;
   if (grace !== undefined && grace > plan.terminationGracePeriodSeconds) {
-    const kept = ctx.plans.plan({ ...budget, terminationGracePeriodSeconds: grace });
+    const kept = ctx.plans.plan({ ...(budget as DrainBudget), terminationGracePeriodSeconds: grace });
     if (!(kept instanceof DrainBudgetError)) return kept;
   }
   return plan;
@@ -150,8 +161,10 @@ export function readinessScheme(target: Target): 'http' | 'https' {
 }
 
 /** Whether the workload serves what probes and the NLB health check may point at. */
-export function servesReadiness(ctx: RetrofitContext, safety: FixSafety): boolean {
-  return ctx.runtimeContract || safety.readiness !== undefined;
+export function servesReadiness(ctx: RetrofitContext, safety: FixSafety, plan: DrainPlan): boolean {
+  if (ctx.runtimeContract) return true;
+  const served = safety.readiness;
+  return served !== undefined && served.port === plan.budget.healthPort && served.path === plan.budget.readinessPath;
 }
 
 /**
@@ -215,7 +228,7 @@ export function applyContainer(ctx: RetrofitContext, editor: ObjectEditor, ref: 
   if (ctx.runtimeContract) {
     write(editor, ref, notes, at('readinessProbe'), renderProbe(plan.readinessProbe));
     write(editor, ref, notes, at('livenessProbe'), renderProbe(plan.livenessProbe));
-  } else if (!safety.readiness) {
+  } else if (!servesReadiness(ctx, safety, plan)) {
     notes.add(
       'warning',
       ref,
@@ -255,6 +268,8 @@ export interface ServiceInput {
   readonly attributes: readonly NonNullable<FixSafety['attributes']>[];
   /** Who the values are for, named in a conflict note. */
   readonly forWhom?: string;
+  /** Why the health check is kept when `served` is false. @default - the workload's own note */
+  readonly unserved?: string;
 }
 
 /**
@@ -284,7 +299,7 @@ export function applyService(ctx: RetrofitContext, editor: ObjectEditor, plan: D
 
   const hc = plan.healthCheck;
   if (!input.served) {
-    notes.add('warning', ref, 'The NLB health check is kept: the workload serves no HTTP readiness endpoint the retrofit can see (see its note).');
+    notes.add('warning', ref, `The NLB health check is kept: ${input.unserved ?? 'the workload serves no HTTP readiness endpoint the retrofit can see (see its note)'}.`);
   } else {
     const current = input.healthCheck;
     const onReadiness = current

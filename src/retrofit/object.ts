@@ -108,7 +108,7 @@ function retrofitService(ctx: RetrofitContext, object: KubeObject, resourceName:
   if (door.provisioner !== 'lbc') return undefined;
   const notes = new Notes();
   const editor = new ObjectEditor(object);
-  applyService(ctx, editor, ctx.plan, { service, door, served: ctx.runtimeContract, scheme: 'http', attributes: attributeTargets(service, ctx.doctor.lbcVersion) }, notes);
+  applyService(ctx, editor, ctx.plan, { service, door, served: ctx.runtimeContract, scheme: 'http', attributes: attributeTargets(service, ctx.doctor.lbcVersion), unserved: 'one object at a time, which endpoint the pods serve is not known; with runtimeContract it goes to the runtime\'s health server' }, notes);
   return editor.changed || notes.list.some((n) => n.severity === 'warning') ? { object: editor.result, notes: notes.list } : undefined;
 }
 

@@ -135,7 +135,7 @@ export function retrofitRead(objects: readonly unknown[], manifests: readonly Ma
     const serviceRef = refOf(frontend.service.manifest.object, frontend.service.namespace);
     if (frontend.binding) {
       const bindingRef = refOf(frontend.binding.manifest.object, frontend.binding.namespace);
-      notes.add('warning', bindingRef, `The target group is managed outside Kubernetes: set on it ${Object.entries(plan.targetGroupAttributes).map(([k, v]) => `${k}=${v}`).join(', ')}, and its health check to ${servesReadiness(ctx, safety) ? `${plan.healthCheck.protocol} :${plan.healthCheck.port}${plan.healthCheck.path}` : 'the readiness endpoint'}, interval ${plan.healthCheck.intervalSeconds}s, thresholds ${plan.healthCheck.healthyThreshold}/${plan.healthCheck.unhealthyThreshold}.`);
+      notes.add('warning', bindingRef, `The target group is managed outside Kubernetes: set on it ${Object.entries(plan.targetGroupAttributes).map(([k, v]) => `${k}=${v}`).join(', ')}, and its health check to ${servesReadiness(ctx, safety, plan) ? `${plan.healthCheck.protocol} :${plan.healthCheck.port}${plan.healthCheck.path}` : 'the readiness endpoint'}, interval ${plan.healthCheck.intervalSeconds}s, thresholds ${plan.healthCheck.healthyThreshold}/${plan.healthCheck.unhealthyThreshold}.`);
       if (frontend.targetGroup.targetType !== 'ip') notes.add('warning', bindingRef, 'Its target type is not ip: a target group cannot change type, so create an ip target group and point the binding at it.');
       continue;
     }
@@ -152,7 +152,7 @@ export function retrofitRead(objects: readonly unknown[], manifests: readonly Ma
         service: frontend.service,
         door: frontend.door,
         ...(frontend.targetGroup.healthCheck !== undefined && { healthCheck: resolvedHealthCheck(frontend.targetGroup.healthCheck, frontend.trafficPort) }),
-        served: servesReadiness(ctx, safety),
+        served: servesReadiness(ctx, safety, plan),
         scheme: ctx.runtimeContract ? 'http' : readinessScheme(target),
         attributes: safety.attributes ? [safety.attributes] : [],
         forWhom: `${workload.kind} ${workload.name}`,
