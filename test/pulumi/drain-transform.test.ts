@@ -231,6 +231,38 @@ describe('drainTransform match', () => {
   });
 });
 
+describe('drainTransform without the runtime contract (runtimeContract: false)', () => {
+  it('keeps probes and health checks on what the chart serves, and says so as a Pulumi warning', () => {
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    try {
+      const transform = drainTransform(SEED, {}, { runtimeContract: false });
+      const before = object('Deployment', 'engine');
+      const after = apply(transform, before)!;
+      const engine = after.spec.template.spec.containers[0];
+      // The chart probes gRPC on 7070: no HTTP endpoint to point them at, so they stay.
+      expect(engine.readinessProbe).toEqual(before.spec.template.spec.containers[0].readinessProbe);
+      expect(engine.lifecycle.preStop).toEqual({ sleep: { seconds: 20 } });
+      expect(after.spec.template.spec.terminationGracePeriodSeconds).toBe(45);
+      const service = apply(transform, object('Service', 'engine'))!;
+      expect(service.metadata.annotations[`${P}healthcheck-path`]).toBe(object('Service', 'engine').metadata.annotations?.[`${P}healthcheck-path`]);
+      expect(service.metadata.annotations[`${P}target-group-attributes`]).toContain('deregistration_delay.timeout_seconds=45');
+      const messages = warn.mock.calls.map((call) => call[0]);
+      expect(messages.some((m) => m.startsWith("drainTransform: Service 'engine:default/engine'"))).toBe(true);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('refuses a runtimeContract that is not a boolean and an option it does not know', () => {
+    expect(() => drainTransform(SEED, {}, { runtimeContract: 'yes' as never, scheem: 'internal' } as never)).toThrow(DrainBudgetError);
+    try {
+      drainTransform(SEED, {}, { runtimeContract: 'yes' as never, scheem: 'internal' } as never);
+    } catch (error) {
+      expect((error as DrainBudgetError).violations.map((v) => v.field)).toEqual(['runtimeContract', 'options.scheem']);
+    }
+  });
+});
+
 describe('drainTransform rejects an unsafe budget when it is created', () => {
   it('lists every violation, match and option problems included', () => {
     let error: unknown;
