@@ -23,7 +23,7 @@ import { stripUnknownFlags, unknownFlagProblems } from './unknown-flags';
  *   `--post-renderer-args` as its arguments, writes the rendered manifests to its stdin and
  *   installs what it prints on stdout; a non-zero exit fails the install or upgrade
  *   (https://helm.sh/docs/topics/advanced/#post-rendering; helm.sh/helm/v3 pkg/postrender
- *   `NewExec(binaryPath, args...)`, args since Helm 3.7). So with no file argument the
+ *   `NewExec(binaryPath, args...)` in v3.17; older releases take no arguments). So with no file argument the
  *   manifests are read from stdin, only YAML goes to stdout, notes go to stderr.
  * - A kustomize exec KRM function: kustomize runs the `exec.path` of the function's config
  *   without arguments, a ResourceList (`config.kubernetes.io/v1`) on stdin, and takes the
