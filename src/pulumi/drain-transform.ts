@@ -1,10 +1,10 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { ContractEnvOptions, DrainBudget, Finding } from '../model';
-import { DrainBudgetError, describeValue, planDrain, type DrainPlan } from '../plan';
-import { checkContractEnv, checkServiceOptions, DEFAULT_SCHEME, renderContractEnv, type LoadBalancerScheme } from '../render';
+import { DrainBudgetError, describeValue, type DrainPlan } from '../plan';
+import type { LoadBalancerScheme } from '../render';
+import { objectRetrofitter, type KubeObject, type ObjectRetrofitter, type RetrofitMatch, type RetrofitNote, type RetrofitOptions } from '../retrofit';
 import { argViolation, isArgsObject } from './component-args';
 import { mapInput } from './inputs';
-import { isLoadBalancerService, labelsOf, retrofitService, retrofitWorkload, selectContainers, type WorkloadKind } from './retrofit';
 
 type Json = Record<string, unknown>;
 
@@ -55,6 +55,28 @@ export interface DrainTransformOptions {
    * @default "internal"
    */
   readonly scheme?: LoadBalancerScheme;
+  /**
+   * Whether the drained containers run `grpc-drain/runtime` or follow its contract: an HTTP
+   * health server on the budget's `healthPort` answering `readinessPath` (503 from SIGTERM on)
+   * and `livenessPath`. True (the transform's contract since it was written): the probes and
+   * the NLB health check are written on it. False: only endpoints a workload already serves
+   * are used; a workload without an HTTP readiness endpoint keeps its probes, and a Service
+   * its health check (a lone Service cannot tell which endpoint its pods serve), with a warning.
+   * @default true
+   */
+  readonly runtimeContract?: boolean;
+  /**
+   * The LBC's `--load-balancer-class`: a Service of another class is left alone.
+   * @default "service.k8s.aws/nlb"
+   */
+  readonly lbcClass?: string;
+  /**
+   * Whether the LBC runs its Service mutating webhook (then it takes every LoadBalancer
+   * Service without a class); without it only Services of `lbcClass` or annotated
+   * `aws-load-balancer-type: external` / `nlb-ip` are the LBC's.
+   * @default true
+   */
+  readonly lbcWebhook?: boolean;
 }
 
 /**
@@ -67,8 +89,8 @@ export interface DrainTransform {
   readonly plan: DrainPlan;
 }
 
-/** Pulumi type tokens of the workloads the transform drains. */
-export const DRAIN_WORKLOAD_TYPES: Readonly<Record<string, WorkloadKind>> = {
+/** Pulumi type tokens of the workloads the transform drains, and their kinds. */
+export const DRAIN_WORKLOAD_TYPES: Readonly<Record<string, 'Deployment' | 'StatefulSet'>> = {
   'kubernetes:apps/v1:Deployment': 'Deployment',
   'kubernetes:apps/v1:StatefulSet': 'StatefulSet',
 };
@@ -78,42 +100,37 @@ export const SERVICE_TYPE = 'kubernetes:core/v1:Service';
 
 const MATCH_LISTS = ['workloads', 'services', 'containers'] as const;
 const MATCH_FIELDS: readonly string[] = [...MATCH_LISTS, 'labels'];
+const OPTION_FIELDS: readonly string[] = ['contractEnv', 'scheme', 'runtimeContract', 'lbcClass', 'lbcWebhook'];
 
+/** The shape of `match`, which is drainTransform's own (the layer's match has other fields). */
 function checkMatch(match: unknown): Finding[] {
   const violations: Finding[] = [];
-  const bad = (field: string, message: string) => violations.push({ rule: 'budget-valid', severity: 'error', field, message });
-  if (typeof match !== 'object' || match === null || Array.isArray(match)) {
+  const bad = (field: string, message: string) => violations.push(argViolation(field, message));
+  if (!isArgsObject(match)) {
     bad('match', `match must be an object (${MATCH_FIELDS.join(', ')}); got ${describeValue(match)}.`);
     return violations;
   }
-  const raw = match as Record<string, unknown>;
-  for (const key of Object.keys(raw)) {
+  for (const key of Object.keys(match)) {
     if (!MATCH_FIELDS.includes(key)) bad(`match.${key}`, `match.${key} is not a match field; use one of ${MATCH_FIELDS.join(', ')}.`);
   }
   for (const key of MATCH_LISTS) {
-    const list = raw[key];
+    const list = match[key];
     if (list === undefined) continue;
     if (!Array.isArray(list) || list.length === 0 || !list.every((item) => typeof item === 'string' && item !== '')) {
       bad(`match.${key}`, `match.${key} must be a non-empty list of names (leave it out to match every one); got ${Array.isArray(list) ? JSON.stringify(list) : describeValue(list)}.`);
     }
   }
-  const labels = raw.labels;
-  if (labels !== undefined && (typeof labels !== 'object' || labels === null || Array.isArray(labels) || !Object.values(labels).every((v) => typeof v === 'string'))) {
+  const labels = match.labels;
+  if (labels !== undefined && (!isArgsObject(labels) || !Object.values(labels).every((v) => typeof v === 'string'))) {
     bad('match.labels', `match.labels must map label keys to string values; got ${describeValue(labels)}.`);
   }
   return violations;
 }
 
-function named(names: readonly string[] | undefined, object: Json, resourceName: string): boolean {
-  if (!names) return true;
-  const metadataName = (object.metadata as Json | undefined)?.name;
-  return names.includes(resourceName) || (typeof metadataName === 'string' && names.includes(metadataName));
-}
-
-function labelled(labels: Readonly<Record<string, string>> | undefined, object: Json): boolean {
-  if (!labels) return true;
-  const actual = labelsOf(object);
-  return Object.entries(labels).every(([key, value]) => actual[key] === value);
+/** The layer's match for one kind of resource: its names (Kubernetes or Pulumi) and the labels. */
+function layerMatch(names: readonly string[] | undefined, labels: Readonly<Record<string, string>> | undefined): RetrofitMatch | undefined {
+  if (names === undefined && labels === undefined) return undefined;
+  return { ...(names !== undefined && { names }), ...(labels !== undefined && { labels }) };
 }
 
 /**
@@ -134,6 +151,20 @@ function transformObject(args: pulumi.ResourceTransformArgs, change: (object: Js
   return { props: { ...props, metadata: result.apply((r) => r.metadata), spec: result.apply((r) => r.spec) }, opts: args.opts };
 }
 
+/** `apps/v1` and `Deployment` from `kubernetes:apps/v1:Deployment` (`core` is the legacy group, `v1`). */
+function typeOf(token: string): { apiVersion: string; kind: string } {
+  const [, groupVersion, kind] = token.split(':');
+  return { apiVersion: groupVersion.startsWith('core/') ? groupVersion.slice('core/'.length) : groupVersion, kind };
+}
+
+function logNotes(resourceName: string, notes: readonly RetrofitNote[]): void {
+  for (const note of notes) {
+    const message = `drainTransform: ${note.object.kind} '${resourceName}'${note.field !== undefined ? ` ${note.field}` : ''}: ${note.message}`;
+    // Warnings are what a user must act on; the rest (what was done) is for `--debug`.
+    void (note.severity === 'warning' ? pulumi.log.warn(message) : pulumi.log.debug(message));
+  }
+}
+
 /**
  * A Pulumi resource transform (the `transforms` resource option) that applies one drain plan
  * to the Deployments, StatefulSets and LoadBalancer Services of a Helm chart or YAML that
@@ -143,66 +174,72 @@ function transformObject(args: pulumi.ResourceTransformArgs, change: (object: Js
  * new k8s.helm.v4.Chart('engine', { chart: './engine-chart' }, { transforms: [drainTransform({ propagationSeconds: 20 })] });
  * ```
  *
- * Workloads get the preStop sleep, grace period, probes on the health port, contract
- * variables and budget annotation (Deployments also the rollout strategy and
- * `minReadySeconds`); LoadBalancer Services get the LBC annotations. Everything else is
- * returned untouched (`undefined`). The budget (with `match` and `options`) is checked here,
- * when the transform is created: an unsafe budget throws {@link DrainBudgetError} listing
- * every violation before any resource is declared.
+ * It is the retrofit of `grpc-drain retrofit` (the Helm post-renderer), one resource at a
+ * time: workloads get the preStop sleep, grace period (never shorter than the chart's),
+ * probes on the health port, contract variables and budget annotation (Deployments also the
+ * rollout strategy and `minReadySeconds`); LoadBalancer Services the AWS Load Balancer
+ * Controller provisions get the LBC annotations. Everything else is returned untouched
+ * (`undefined`); what could not be done safely is a Pulumi warning. The budget (with `match`
+ * and `options`) is checked here, when the transform is created: an unsafe budget throws
+ * {@link DrainBudgetError} listing every violation before any resource is declared.
  *
- * The server in the drained containers must follow the contract: an HTTP health server on
- * `healthPort` answering `readinessPath` (503 from SIGTERM on) and `livenessPath`, and a
- * drain bounded by `GRPC_DRAIN_TIMEOUT_SECONDS` (see `grpc-drain/runtime`). The transform
- * cannot add a PodDisruptionBudget (a transform only changes resources): give the chart one.
+ * The server in the drained containers must follow the contract (`options.runtimeContract`,
+ * default true): an HTTP health server on `healthPort` answering `readinessPath` (503 from
+ * SIGTERM on) and `livenessPath`, and a drain bounded by `GRPC_DRAIN_TIMEOUT_SECONDS` (see
+ * `grpc-drain/runtime`). The transform cannot add a PodDisruptionBudget (a transform only
+ * changes resources): give the chart one.
  *
  * @see https://www.pulumi.com/docs/iac/concepts/options/transforms/
  */
 export function drainTransform(budget: DrainBudget = {}, match: DrainTransformMatch = {}, options: DrainTransformOptions = {}): DrainTransform {
   const subject = 'drain budget of drainTransform';
+  const violations: Finding[] = checkMatch(match);
   const optionsOk = isArgsObject(options);
-  const violations: Finding[] = [
-    ...checkMatch(match),
-    ...(optionsOk
-      ? [...checkServiceOptions({ scheme: options.scheme }), ...checkContractEnv(options.contractEnv)]
-      : [argViolation('options', `options must be an object such as { contractEnv, scheme } (leave it out for the defaults); got ${describeValue(options)}.`)]),
-  ];
-  let plan: DrainPlan | undefined;
-  let warnings: readonly Finding[] = [];
+  if (!optionsOk) violations.push(argViolation('options', `options must be an object such as { contractEnv, scheme } (leave it out for the defaults); got ${describeValue(options)}.`));
+  for (const key of optionsOk ? Object.keys(options) : []) {
+    if (!OPTION_FIELDS.includes(key)) violations.push(argViolation(`options.${key}`, `options.${key} is not an option of drainTransform; use one of ${OPTION_FIELDS.join(', ')}.`));
+  }
+  const given: Partial<DrainTransformOptions> = optionsOk ? options : {};
+  const { workloads, services, labels, containers } = violations.length === 0 ? match : ({} as DrainTransformMatch);
+  const common: RetrofitOptions = {
+    budget,
+    ...(containers !== undefined && { containers }),
+    ...(given.contractEnv !== undefined && { contractEnv: given.contractEnv }),
+    ...(given.scheme !== undefined && { scheme: given.scheme }),
+    runtimeContract: given.runtimeContract ?? true,
+    ...(given.lbcClass !== undefined && { lbcClass: given.lbcClass }),
+    ...(given.lbcWebhook !== undefined && { lbcWebhook: given.lbcWebhook }),
+  };
+  // Workloads and Services are matched apart (match.workloads, match.services), as before the
+  // layer existed: two retrofitters of one budget, so one plan.
+  let forWorkloads: ObjectRetrofitter;
+  let forServices: ObjectRetrofitter;
   try {
-    plan = planDrain(budget, { fieldLabel: (field) => `budget.${field}`, subject });
+    forWorkloads = objectRetrofitter({ ...common, match: layerMatch(workloads, labels) });
+    forServices = objectRetrofitter({ ...common, match: layerMatch(services, labels) });
   } catch (error) {
     if (!(error instanceof DrainBudgetError)) throw error;
-    violations.unshift(...error.violations);
-    warnings = error.warnings;
+    throw new DrainBudgetError([...error.violations, ...violations], error.warnings, subject);
   }
-  if (violations.length > 0 || !plan) throw new DrainBudgetError(violations, warnings, subject);
-
-  const drainPlan = plan;
-  const contractEnv = renderContractEnv(drainPlan, options.contractEnv);
-  const scheme = options.scheme ?? DEFAULT_SCHEME;
+  if (violations.length > 0) throw new DrainBudgetError(violations, forWorkloads.plan.findings, subject);
 
   const transform = (args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined => {
-    const kind = DRAIN_WORKLOAD_TYPES[args.type];
-    if (kind !== undefined) {
-      return transformObject(args, (workload) => {
-        if (!named(match.workloads, workload, args.name) || !labelled(match.labels, workload)) return undefined;
-        const containers = selectContainers(workload, match.containers);
-        if (containers.length > 0) return retrofitWorkload(kind, workload, drainPlan, { contractEnv, containers });
-        if (match.workloads) {
-          const wanted = match.containers ? `no container named ${match.containers.join(' or ')}` : 'no container';
-          throw new Error(`drainTransform: ${kind} '${args.name}' is named in match.workloads but has ${wanted}; fix match.containers or match.workloads.`);
-        }
-        return undefined;
-      });
-    }
-    if (args.type === SERVICE_TYPE) {
-      return transformObject(args, (service) =>
-        isLoadBalancerService(service) && named(match.services, service, args.name) && labelled(match.labels, service)
-          ? retrofitService(service, drainPlan, scheme)
-          : undefined,
-      );
-    }
-    return undefined;
+    const workloadKind = DRAIN_WORKLOAD_TYPES[args.type];
+    const retrofitter = workloadKind !== undefined ? forWorkloads : args.type === SERVICE_TYPE ? forServices : undefined;
+    if (retrofitter === undefined) return undefined;
+    const { apiVersion, kind } = typeOf(args.type);
+    return transformObject(args, ({ metadata, spec }) => {
+      const object: KubeObject = { apiVersion, kind, metadata, spec };
+      const result = retrofitter.apply(object, args.name);
+      if (result === undefined) return undefined;
+      if (result.object === object && workloads !== undefined && workloadKind !== undefined) {
+        // Named on purpose, and nothing could be drained: a silent no-op would hide it.
+        const why = result.notes.filter((note) => note.severity === 'warning').map((note) => note.message).join(' ');
+        throw new Error(`drainTransform: ${kind} '${args.name}' is named in match.workloads but was not drained: ${why} Fix match.containers or match.workloads.`);
+      }
+      logNotes(args.name, result.notes);
+      return result.object === object ? undefined : { metadata: result.object.metadata, spec: result.object.spec };
+    });
   };
-  return Object.assign(transform, { plan: drainPlan });
+  return Object.assign(transform, { plan: forWorkloads.plan });
 }

@@ -7,7 +7,6 @@
 export * from './drain-transform';
 export * from './grpc-deployment';
 export * from './nlb-grpc-service';
-export * from './retrofit';
 export * from './target-group-settings';
 export type { ContractEnvOptions, DrainBudget, HealthCheckBudget } from '../model';
 export { DrainBudgetError, type DrainPlan } from '../plan';

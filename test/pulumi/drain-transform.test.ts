@@ -19,7 +19,7 @@ import * as pulumi from '@pulumi/pulumi';
 import fc from 'fast-check';
 import { readFileSync } from 'fs';
 import { DrainBudgetError, planWorkload, renderDeployment, type DrainBudget } from 'grpc-drain';
-import { drainTransform, retrofitWorkload, type DrainTransform } from 'grpc-drain/pulumi';
+import { drainTransform, type DrainTransform } from 'grpc-drain/pulumi';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { join } from 'path';
@@ -38,10 +38,19 @@ function object(kind: string, name: string): Json {
   return found;
 }
 
+/**
+ * A deep copy made in this realm. Not structuredClone: under jest it returns objects of the
+ * outer realm (another Object.prototype), which the retrofit's plain-JSON reading refuses as
+ * it refuses class instances; the engine deserializes props in the program's own realm.
+ */
+function sameRealmCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
 /** The args the engine passes for a child of `new k8s.helm.v4.Chart('engine', …)` in namespace default. */
 function childArgs(o: Json): pulumi.ResourceTransformArgs {
   const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['core', o.apiVersion];
-  return { custom: true, type: `kubernetes:${group}/${version}:${o.kind}`, name: `engine:default/${o.metadata.name}`, props: structuredClone(o), opts: {} };
+  return { custom: true, type: `kubernetes:${group}/${version}:${o.kind}`, name: `engine:default/${o.metadata.name}`, props: sameRealmCopy(o), opts: {} };
 }
 
 function apply(transform: DrainTransform, o: Json): Json | undefined {
@@ -66,22 +75,24 @@ describe('drainTransform on the children of a Helm chart', () => {
     expect(engine.lifecycle).toEqual({ postStart: { exec: { command: ['/bin/warm-cache'] } }, preStop: { sleep: { seconds: 20 } } });
     expect(engine.readinessProbe).toEqual({ httpGet: { path: '/ready', port: 8733, scheme: 'HTTP' }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 });
     expect(engine.livenessProbe).toEqual({ httpGet: { path: '/live', port: 8733, scheme: 'HTTP' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
-    // The contract first (the chart's own GRPC_DRAIN_TIMEOUT_SECONDS=30 dropped: the plan wins), then the chart's variables.
+    // The chart's variables stay where they are; its own GRPC_DRAIN_TIMEOUT_SECONDS=30 takes the
+    // plan's 10 in place; the other contract variables follow.
     expect(engine.env).toEqual([
-      { name: 'GRPC_DRAIN_PRESTOP_SECONDS', value: '20' },
+      { name: 'LOG_LEVEL', valueFrom: { configMapKeyRef: { name: 'engine-config', key: 'LOG_LEVEL' } } },
       { name: 'GRPC_DRAIN_TIMEOUT_SECONDS', value: '10' },
+      { name: 'GRPC_DRAIN_PRESTOP_SECONDS', value: '20' },
       { name: 'GRPC_DRAIN_CLEANUP_SECONDS', value: '5' },
       { name: 'GRPC_DRAIN_HEALTH_PORT', value: '8733' },
       { name: 'GRPC_DRAIN_READY_PATH', value: '/ready' },
       { name: 'GRPC_DRAIN_LIVE_PATH', value: '/live' },
-      { name: 'LOG_LEVEL', valueFrom: { configMapKeyRef: { name: 'engine-config', key: 'LOG_LEVEL' } } },
     ]);
     expect(engine.args).toEqual(['--listen=:7070']);
     expect(engine.resources).toEqual({ requests: { cpu: '500m', memory: '256Mi' } });
     expect(engine.ports).toEqual(before.spec.template.spec.containers[0].ports);
     expect(sidecar).toEqual(before.spec.template.spec.containers[1]);
     expect(after.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
-    expect(after.spec.minReadySeconds).toBe(0);
+    // With the readiness gate the plan's minReadySeconds is 0, the API's default: nothing to write.
+    expect(after.spec.minReadySeconds).toBeUndefined();
     expect(after.spec.replicas).toBe(3);
     expect(after.spec.template.metadata.annotations).toEqual({
       'prometheus.io/scrape': 'true',
@@ -99,7 +110,7 @@ describe('drainTransform on the children of a Helm chart', () => {
     expect(metrics).toEqual(before.spec.template.spec.containers[0]);
     expect(scheduler.lifecycle.preStop).toEqual({ sleep: { seconds: 20 } });
     expect(after.spec.template.spec.terminationGracePeriodSeconds).toBe(45);
-    expect(after.spec.minReadySeconds).toBe(0);
+    expect(after.spec.minReadySeconds).toBeUndefined();
     expect(after.spec.updateStrategy).toEqual({ type: 'RollingUpdate' });
     expect(after.spec.strategy).toBeUndefined();
     expect(() => new StatefulSet(after as never).validate()).not.toThrow();
@@ -110,7 +121,6 @@ describe('drainTransform on the children of a Helm chart', () => {
     expect(publicService.metadata.annotations).toEqual({
       [`${P}scheme`]: 'internet-facing',
       [`${P}name`]: 'engine-public',
-      [`${P}type`]: 'external',
       [`${P}nlb-target-type`]: 'ip',
       [`${P}healthcheck-protocol`]: 'http',
       [`${P}healthcheck-port`]: '8733',
@@ -123,7 +133,8 @@ describe('drainTransform on the children of a Helm chart', () => {
         'deregistration_delay.timeout_seconds=45,deregistration_delay.connection_termination.enabled=true,target_health_state.unhealthy.connection_termination.enabled=false,target_health_state.unhealthy.draining_interval_seconds=10',
     });
     expect(publicService.spec).toEqual(object('Service', 'engine').spec);
-    expect(apply(transform, object('Service', 'engine-admin'))!.metadata.annotations[`${P}scheme`]).toBe('internal');
+    // No scheme: the LBC's own default is internal, so none is written unless asked for.
+    expect(apply(transform, object('Service', 'engine-admin'))!.metadata.annotations[`${P}scheme`]).toBeUndefined();
     expect(apply(drainTransform(SEED, {}, { scheme: 'internet-facing' }), object('Service', 'engine-admin'))!.metadata.annotations[`${P}scheme`]).toBe('internet-facing');
   });
 
@@ -132,7 +143,7 @@ describe('drainTransform on the children of a Helm chart', () => {
     const annotations = apply(transform, legacy)!.metadata.annotations;
     expect(annotations[`${P}scheme`]).toBeUndefined();
     expect(annotations[`${P}internal`]).toBe('false');
-    expect(annotations[`${P}type`]).toBe('external');
+    expect(annotations[`${P}healthcheck-path`]).toBe('/ready');
   });
 
   it.each([
@@ -154,10 +165,11 @@ describe('drainTransform on the children of a Helm chart', () => {
     expect(args.props).toEqual(copy);
   });
 
-  it('gives the same result when applied twice', () => {
+  it('leaves what it drained alone when applied again', () => {
     const once = apply(transform, object('Deployment', 'engine'))!;
-    const twice = apply(transform, once)!;
-    expect(twice).toEqual(once);
+    expect(transform(childArgs(once))).toBeUndefined();
+    const service = apply(transform, object('Service', 'engine'))!;
+    expect(transform(childArgs(service))).toBeUndefined();
   });
 
   it('keeps the resource options', () => {
@@ -204,17 +216,50 @@ describe('drainTransform match', () => {
     expect(apply(transform, object('Service', 'engine-admin'))).toBeDefined();
   });
 
-  it('drains several containers of one pod when told to', () => {
-    const transform = drainTransform(SEED, { containers: ['engine', 'fluent-bit'] });
-    const containers = apply(transform, object('Deployment', 'engine'))!.spec.template.spec.containers;
-    expect(containers.map((c: Json) => c.lifecycle.preStop)).toEqual([{ sleep: { seconds: 20 } }, { sleep: { seconds: 20 } }]);
+  it('drains the first pod container that containers names (one gRPC server per pod)', () => {
+    const transform = drainTransform(SEED, { containers: ['fluent-bit', 'engine'] });
+    const [engine, sidecar] = apply(transform, object('Deployment', 'engine'))!.spec.template.spec.containers;
+    expect(engine.lifecycle.preStop).toEqual({ sleep: { seconds: 20 } });
+    expect(sidecar).toEqual(object('Deployment', 'engine').spec.template.spec.containers[1]);
   });
 
   it('fails on a named workload without the named container', () => {
     const transform = drainTransform(SEED, { workloads: ['redis'], containers: ['engine'] });
     expect(() => apply(transform, object('Deployment', 'redis'))).toThrow(
-      "drainTransform: Deployment 'engine:default/redis' is named in match.workloads but has no container named engine; fix match.containers or match.workloads.",
+      "drainTransform: Deployment 'engine:default/redis' is named in match.workloads but was not drained: Not retrofitted: it is named in match.names but no container is named engine (containers). Fix match.containers or match.workloads.",
     );
+  });
+});
+
+describe('drainTransform without the runtime contract (runtimeContract: false)', () => {
+  it('keeps probes and health checks on what the chart serves, and says so as a Pulumi warning', () => {
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    try {
+      const transform = drainTransform(SEED, {}, { runtimeContract: false });
+      const before = object('Deployment', 'engine');
+      const after = apply(transform, before)!;
+      const engine = after.spec.template.spec.containers[0];
+      // The chart probes gRPC on 7070: no HTTP endpoint to point them at, so they stay.
+      expect(engine.readinessProbe).toEqual(before.spec.template.spec.containers[0].readinessProbe);
+      expect(engine.lifecycle.preStop).toEqual({ sleep: { seconds: 20 } });
+      expect(after.spec.template.spec.terminationGracePeriodSeconds).toBe(45);
+      const service = apply(transform, object('Service', 'engine'))!;
+      expect(service.metadata.annotations[`${P}healthcheck-path`]).toBe(object('Service', 'engine').metadata.annotations?.[`${P}healthcheck-path`]);
+      expect(service.metadata.annotations[`${P}target-group-attributes`]).toContain('deregistration_delay.timeout_seconds=45');
+      const messages = warn.mock.calls.map((call) => call[0]);
+      expect(messages.some((m) => m.startsWith("drainTransform: Service 'engine:default/engine'"))).toBe(true);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('refuses a runtimeContract that is not a boolean and an option it does not know', () => {
+    expect(() => drainTransform(SEED, {}, { runtimeContract: 'yes' as never, scheem: 'internal' } as never)).toThrow(DrainBudgetError);
+    try {
+      drainTransform(SEED, {}, { runtimeContract: 'yes' as never, scheem: 'internal' } as never);
+    } catch (error) {
+      expect((error as DrainBudgetError).violations.map((v) => v.field)).toEqual(['runtimeContract', 'options.scheem']);
+    }
   });
 });
 
@@ -232,16 +277,16 @@ describe('drainTransform rejects an unsafe budget when it is created', () => {
     }
     expect(error).toBeInstanceOf(DrainBudgetError);
     expect((error as DrainBudgetError).violations.map((v) => `[${v.rule}] ${v.field}`)).toEqual([
-      '[grace-covers-drain] terminationGracePeriodSeconds',
-      '[deregistration-delay-covers-drain] deregistrationDelaySeconds',
+      '[budget-valid] contractEnv.drainTimeout',
+      '[budget-valid] scheme',
+      '[grace-covers-drain] budget.terminationGracePeriodSeconds',
+      '[deregistration-delay-covers-drain] budget.deregistrationDelaySeconds',
       '[budget-valid] match.container',
       '[budget-valid] match.workloads',
-      '[budget-valid] scheme',
-      '[budget-valid] contractEnv.drainTimeout',
     ]);
     expect((error as Error).message.split('\n')[0]).toBe('unsafe drain budget of drainTransform (6 violations):');
-    expect((error as DrainBudgetError).violations[2].message).toBe('match.container is not a match field; use one of workloads, services, containers, labels.');
-    expect((error as DrainBudgetError).violations[3].message).toBe('match.workloads must be a non-empty list of names (leave it out to match every one); got [].');
+    expect((error as DrainBudgetError).violations[4].message).toBe('match.container is not a match field; use one of workloads, services, containers, labels.');
+    expect((error as DrainBudgetError).violations[5].message).toBe('match.workloads must be a non-empty list of names (leave it out to match every one); got [].');
   });
 
   it('names budget fields as the caller wrote them', () => {
@@ -298,20 +343,35 @@ describe('retrofit parity with the components', () => {
     { requiredKeys: ['propagationSeconds'] },
   );
 
+  // The chart's Deployment without the drain settings it had (a 5 s exec sleep, a contract
+  // variable): what it keeps, the retrofit never shrinks, so parity holds on a blank workload.
+  const UNDRAINED: Json = (() => {
+    const copy = sameRealmCopy(object('Deployment', 'engine'));
+    const engine = copy.spec.template.spec.containers[0];
+    delete engine.lifecycle.preStop;
+    engine.env = engine.env.filter((variable: Json) => variable.name === 'LOG_LEVEL');
+    return copy;
+  })();
+
   it('a drained chart workload gets the plan-driven fields a GrpcDeployment renders', () => {
     fc.assert(
       fc.property(budgets, (budget) => {
         const workload = planWorkload({ budget: { ...budget, healthPort: 8733 }, grpcPort: 7070 });
         const rendered = renderDeployment(workload, { name: 'engine', matchLabels: { app: 'engine' }, image: 'engine' });
-        const drained = retrofitWorkload('Deployment', object('Deployment', 'engine'), workload.plan, { contractEnv: workload.contractEnv, containers: ['engine'] }) as Json;
+        const drained = apply(drainTransform({ ...budget, healthPort: 8733 }, { containers: ['engine'] }), UNDRAINED)!;
         const mine = rendered.spec.template.spec.containers[0] as Json;
         const theirs = drained.spec.template.spec.containers[0];
         expect(theirs.lifecycle.preStop).toEqual(mine.lifecycle.preStop);
         expect(theirs.readinessProbe).toEqual(mine.readinessProbe);
         expect(theirs.livenessProbe).toEqual(mine.livenessProbe);
-        expect(theirs.env.slice(0, workload.contractEnv.length)).toEqual(mine.env);
-        expect(drained.spec.template.spec.terminationGracePeriodSeconds).toBe(rendered.spec.template.spec.terminationGracePeriodSeconds);
-        expect(drained.spec.minReadySeconds).toBe(rendered.spec.minReadySeconds);
+        // The chart's LOG_LEVEL stays first; the contract follows, as GrpcDeployment renders it.
+        expect(theirs.env.slice(1)).toEqual(mine.env);
+        // Unset is the API's 30 s (PodSpec.terminationGracePeriodSeconds, kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#lifecycle):
+        // never shrunk, so a plan under 30 s leaves it unset.
+        const renderedGrace = rendered.spec.template.spec.terminationGracePeriodSeconds as number;
+        expect(drained.spec.template.spec.terminationGracePeriodSeconds ?? 30).toBe(Math.max(renderedGrace, 30));
+        // minReadySeconds 0 is the API's default: the retrofit writes only another value.
+        expect(drained.spec.minReadySeconds ?? 0).toBe(rendered.spec.minReadySeconds);
         expect(drained.spec.strategy).toEqual(rendered.spec.strategy);
         expect(drained.spec.template.metadata.annotations['grpc-drain.dev/budget']).toBe(rendered.spec.template.metadata.annotations?.['grpc-drain.dev/budget']);
       }),

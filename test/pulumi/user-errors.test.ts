@@ -108,7 +108,8 @@ describe('components called without args, or with the wrong ones, register nothi
 
   it('refuses drainTransform(null, {}, null) and a null contractEnv, never planning on the defaults', () => {
     expect(lines(thrown(() => drainTransform(null as unknown as DrainBudget, {}, null as unknown as DrainTransformOptions)))).toEqual([
-      'budget: the budget must be a plain object of budget fields (durations in seconds); got null.',
+      // The retrofit layer's own check of its options' shape (drainTransform is built on it).
+      'budget: budget must be an object of budget fields such as { propagationSeconds: 30 }; got null.',
       'options: options must be an object such as { contractEnv, scheme } (leave it out for the defaults); got null.',
     ]);
     expect(lines(thrown(() => drainTransform({}, {}, { contractEnv: null } as unknown as DrainTransformOptions)))).toEqual([
