@@ -19,7 +19,7 @@ import {
 import { isInvalid } from '../doctor/views/types';
 import type { ObjectRef, RetrofitNote, RetrofitOptions } from './api';
 import { showPath, type ObjectEditor, type Path } from './edit';
-import { LEGACY_INTERNAL_ANNOTATION } from './plain';
+import { LEGACY_INTERNAL_ANNOTATION } from './annotations';
 
 /**
  * What the retrofit writes into one workload and the Service in front of it, on the doctor's

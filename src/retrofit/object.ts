@@ -21,7 +21,7 @@ import type { KubeObject, ObjectRetrofitter, RetrofitNote, RetrofitOptions } fro
 import { applyContainer, applyPod, applyService, Notes, planTarget, refOf, type RetrofitContext } from './apply';
 import { matches, prepareRetrofit } from './context';
 import { ObjectEditor } from './edit';
-import { DEFAULT_CONTAINER_ANNOTATION } from './plain';
+import { DEFAULT_CONTAINER_ANNOTATION } from './annotations';
 
 /**
  * The one-object retrofit, for front ends that see one object at a time (a Pulumi resource
