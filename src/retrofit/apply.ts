@@ -230,7 +230,7 @@ export function applyContainer(ctx: RetrofitContext, editor: ObjectEditor, ref: 
       notes.add(
         'warning',
         ref,
-        `Container ${name}: the preStop is the native sleep action, which needs Kubernetes ≥ 1.30 (assumed, since no Kubernetes version was given): on 1.29 the API server drops it silently and before 1.29 rejects it. Pass the cluster's version (--kubernetes-version) to get exec ["sleep", "${plan.preStopSleepSeconds}"] where it is needed.`,
+        `Container ${name}: the preStop is the native sleep action, which needs Kubernetes ≥ 1.30 (assumed, since no Kubernetes version was given): on 1.29 the API server drops it silently and before 1.29 rejects it. Give the cluster's version (kubernetesVersion; --kubernetes-version on the command line) to get exec ["sleep", "${plan.preStopSleepSeconds}"] where it is needed.`,
         field('lifecycle', 'preStop'),
       );
     }

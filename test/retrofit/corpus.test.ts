@@ -173,7 +173,7 @@ describe(`the retrofit over the doctor's corpus (${NAMES.length} cases)`, () => 
     const io: CliIo = { stdin: '', stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } };
     expect(await main(['retrofit', path.join(CORPUS, 'eks-workshop')], io)).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/values\.yaml:5:11: document 1 is not valid YAML/);
+    expect(stderr).toMatch(/values\.yaml:4:40: document 1 is not valid YAML \(bad indentation of a mapping entry\)/);
   });
 
   it('fixes the Classic Load Balancer cases too when the workload is matched by name (the workload part; the Service is left to the user)', async () => {
