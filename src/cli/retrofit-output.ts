@@ -57,7 +57,7 @@ function applyDiff(doc: Document, path: readonly (string | number)[], before: un
  * quoted or not).
  *
  * Where eemeli's 1.1 schema and go-yaml v2 still differ, every output is read back with the
- * doctor's go-yaml-like reader (the check in {@link writeValue} and {@link editDocument}):
+ * doctor's go-yaml-like reader (the check in {@link writeYaml} and {@link editDocument}):
  * eemeli's booleans are go-yaml's table (`y`/`n` included), but go-yaml also reads Go's
  * `0o17`, `0X1F`, `0B1` as ints (ParseInt base 0), which eemeli's 1.1 ints leave plain strings.
  */
@@ -84,7 +84,7 @@ function readsAs(text: string, value: unknown): boolean {
  * something else (a form only go-yaml resolves, above), with every string quoted, which always
  * reads back as written.
  */
-function writeValue(value: unknown): string {
+export function writeYaml(value: unknown): string {
   const text = stringify(value, { ...YAML_11, ...NO_FOLD });
   return readsAs(text, value) ? text : stringify(value, { ...YAML_11, ...ALL_QUOTED });
 }
@@ -102,7 +102,7 @@ function editDocument(text: string, before: unknown, after: unknown): string {
     }
   }
   const marker = /^---[^\n]*\n/.exec(text)?.[0] ?? '';
-  return `${marker}${writeValue(after)}`;
+  return `${marker}${writeYaml(after)}`;
 }
 
 /** The one document of a chunk, read as the doctor read it (a key given twice keeps its last value). */
@@ -165,7 +165,7 @@ export function renderOutput(sources: readonly ManifestSource[], manifests: read
         }
       }
       for (const manifest of objects) {
-        for (const extra of added.get(manifest.object) ?? []) push(`---\n# Added by grpc-drain retrofit\n${writeValue(extra)}`);
+        for (const extra of added.get(manifest.object) ?? []) push(`---\n# Added by grpc-drain retrofit\n${writeYaml(extra)}`);
       }
     }
     push(text.slice(end));

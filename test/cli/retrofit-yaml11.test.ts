@@ -190,3 +190,18 @@ describe('the reader resolves plain scalars as go-yaml v2 (resolve.go, v2.4.0)',
     expect(safeLoad('y: 1\n0644: 2\n"on": 3')).toEqual({ true: 1, 420: 2, on: 3 });
   });
 });
+
+describe('the kustomize KRM function writes its ResourceList the same way', () => {
+  it('keeps the quoted look-alikes strings and the mode 420', async () => {
+    const items = [SERVICE, INPUTS['block style (edited in place)']].map((t) => safeLoad(t));
+    const stdin = JSON.stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items, functionConfig: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'drain' }, data: { 'kubernetes-version': '1.31' } } });
+    let stdout = '';
+    const io: CliIo = { stdin, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => undefined }, env: {} };
+    expect(await main([], io)).toBe(0);
+    // Before the fix, `value: yes` came out plain: a boolean to kubectl (go-yaml v2), which an EnvVar's value cannot be.
+    for (const value of Object.values(ENV)) expect(stdout).toContain(`value: "${value}"`);
+    const pod = (safeLoad(stdout) as Obj)['items'].find((i: Obj) => i['kind'] === 'Deployment')['spec']['template']['spec'];
+    expect(pod['volumes'][0]['configMap']['defaultMode']).toBe(420);
+    expect(pod['containers'][0]['env'][0]).toEqual({ name: 'A', value: 'yes' });
+  });
+});
