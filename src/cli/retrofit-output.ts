@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'util';
-import { isMap, isSeq, parseDocument, stringify, type Document, type DocumentOptions, type SchemaOptions, type ToStringOptions } from 'yaml';
+import { isMap, isSeq, parseDocument, stringify, visit, type Document, type Node, type DocumentOptions, type SchemaOptions, type ToStringOptions } from 'yaml';
 import { splitDocuments } from '../doctor/input/documents';
 import { safeLoadAll } from '../doctor/input/js-yaml';
 import type { ManifestObject } from '../doctor/internal';
@@ -19,25 +19,40 @@ function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Applies the difference between `before` and `after` to the YAML node at `path`. */
-function applyDiff(doc: Document, path: readonly (string | number)[], before: unknown, after: unknown): void {
+type CreateNode = (doc: Document, value: unknown) => Node;
+
+const plainNode: CreateNode = (doc, value) => doc.createNode(value);
+
+/** A new node with every string in it (keys too) double-quoted: a string to any YAML resolver. */
+const quotedNode: CreateNode = (doc, value) => {
+  const node = doc.createNode(value);
+  visit(node, {
+    Scalar(_key, scalar) {
+      if (typeof scalar.value === 'string') scalar.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return node;
+};
+
+/** Applies the difference between `before` and `after` to the YAML node at `path`, new nodes made by `create`. */
+function applyDiff(doc: Document, path: readonly (string | number)[], before: unknown, after: unknown, create: CreateNode): void {
   if (before === after) return;
   const node = path.length === 0 ? doc.contents : doc.getIn(path, true);
   if (isRecord(before) && isRecord(after) && isMap(node)) {
     for (const key of Object.keys(after)) {
-      if (Object.prototype.hasOwnProperty.call(before, key)) applyDiff(doc, [...path, key], before[key], after[key]);
-      else doc.setIn([...path, key], doc.createNode(after[key]));
+      if (Object.prototype.hasOwnProperty.call(before, key)) applyDiff(doc, [...path, key], before[key], after[key], create);
+      else doc.setIn([...path, key], create(doc, after[key]));
     }
     for (const key of Object.keys(before)) if (!Object.prototype.hasOwnProperty.call(after, key)) doc.deleteIn([...path, key]);
     return;
   }
   if (Array.isArray(before) && Array.isArray(after) && isSeq(node) && before.length <= after.length) {
-    before.forEach((item, i) => applyDiff(doc, [...path, i], item, after[i]));
-    for (const item of after.slice(before.length)) doc.addIn(path, doc.createNode(item));
+    before.forEach((item, i) => applyDiff(doc, [...path, i], item, after[i], create));
+    for (const item of after.slice(before.length)) doc.addIn(path, create(doc, item));
     return;
   }
   if (isDeepStrictEqual(before, after)) return;
-  doc.setIn(path, doc.createNode(after));
+  doc.setIn(path, create(doc, after));
 }
 
 /**
@@ -93,9 +108,12 @@ export function writeYaml(value: unknown): string {
 function editDocument(text: string, before: unknown, after: unknown): string {
   // Anchors, aliases and merge keys: a node may stand for several places, so the document is re-written whole.
   if (!/(^|[\s[{,:-])[&*][^\s]|<<\s*:/m.test(text)) {
-    const doc = parseDocument(text, { ...YAML_11_IN_PLACE, keepSourceTokens: false });
-    if (doc.errors.length === 0) {
-      applyDiff(doc, [], before, after);
+    // New nodes as YAML 1.1 writes them, else with their strings quoted (a form only go-yaml
+    // resolves, such as `0o17`): either way the document keeps its comments.
+    for (const create of [plainNode, quotedNode]) {
+      const doc = parseDocument(text, { ...YAML_11_IN_PLACE, keepSourceTokens: false });
+      if (doc.errors.length > 0) break;
+      applyDiff(doc, [], before, after, create);
       const edited = doc.toString(NO_FOLD);
       // What Kubernetes will read is what was meant, or the document is re-written whole.
       if (readsAs(edited, after)) return edited;

@@ -152,6 +152,8 @@ describe('where eemeli/yaml 1.1 and go-yaml v2 differ, the output is still read 
     const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c  # a comment\ndata:\n  keep: "x"\n';
     const out = render(text, (o) => GO_ONLY.forEach((v, i) => (o['data'][`k${i}`] = v)));
     expect(safeLoad(out)).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { keep: 'x', k0: '0o17', k1: '0X1F', k2: '0B11' } });
+    // Still edited in place: the comment and the untouched nodes stay as written.
+    expect(out).toBe('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c # a comment\ndata:\n  keep: "x"\n  k0: "0o17"\n  k1: "0X1F"\n  k2: "0B11"\n');
   });
 
   it('quotes them where the document is re-written whole (anchors)', () => {
