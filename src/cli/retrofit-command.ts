@@ -1,6 +1,5 @@
 import { getHeapStatistics } from 'v8';
 import { Command, Option } from 'commander';
-import { stringify } from 'yaml';
 import type { Finding } from '../model';
 import { DrainBudgetError } from '../plan';
 import { describeProblem, type ManifestSource } from '../doctor';
@@ -11,7 +10,7 @@ import { retrofitRead, type RetrofitMatch, type RetrofitNote, type RetrofitOptio
 import { addBudgetFlags, addManifestFlags, BUDGET_FLAGS, budgetFlagLabel, budgetProblemLines, readBudgetFlags, readManifestFlags, RETROFIT_BUDGET_FIELDS } from './budget-flags';
 import { readSources } from './doctor-command';
 import { EXIT, UsageError, type CliIo } from './io';
-import { renderOutput } from './retrofit-output';
+import { renderOutput, writeYaml } from './retrofit-output';
 import { stripUnknownFlags, unknownFlagProblems } from './unknown-flags';
 
 /**
@@ -335,6 +334,7 @@ function runKrm(list: ResourceList, options: RetrofitOptions, io: CliIo, quiet: 
   const result = retrofitRead(list.items, manifests, options);
   const results = result.notes.filter((n) => !quiet || n.severity === 'warning').map(krmResult);
   const out = { apiVersion: KRM_API_VERSION, kind: 'ResourceList', items: result.objects, ...(list.functionConfig !== undefined && { functionConfig: list.functionConfig }), ...(results.length > 0 && { results }) };
-  io.stdout.write(stringify(out, { lineWidth: 0 }));
+  // Written as Kubernetes reads YAML (YAML 1.1 look-alike strings quoted), like the post-renderer's output.
+  io.stdout.write(writeYaml(out));
   return EXIT.ok;
 }

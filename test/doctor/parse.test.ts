@@ -37,9 +37,10 @@ describe('reading like Kubernetes and Helm', () => {
   });
 
   it('honours merge keys, later keys overriding merged ones', () => {
-    const text = 'kind: Deployment\nmetadata: {name: x}\nspec:\n  a: &base {x: 1, y: 2}\n  b:\n    <<: *base\n    y: 3\n';
+    // `z`, not `y`: a plain `y` is the boolean true to go-yaml v2 (resolve.go), a key too.
+    const text = 'kind: Deployment\nmetadata: {name: x}\nspec:\n  a: &base {x: 1, z: 2}\n  b:\n    <<: *base\n    z: 3\n';
     const object = readManifestText({ path: 'm.yaml', text }).objects[0]!.object as { spec: { b: unknown } };
-    expect(object.spec.b).toEqual({ x: 1, y: 3 });
+    expect(object.spec.b).toEqual({ x: 1, z: 3 });
   });
 
   it('skips one broken document with its line, and reads the others of the file', () => {
