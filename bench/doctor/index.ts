@@ -3,7 +3,8 @@
  * and, for each, builds the CLI and in the same run times, as whole processes (Node start,
  * module loading, reading the file, output to /dev/null):
  *
- * - the doctor: `node lib/cli.js doctor FILE` (text report of every finding);
+ * - the doctor: `node lib/cli.js doctor FILE` (text report of every finding), lib/ built as
+ *   `npm run build` builds it (tsc, then the bin bundled by scripts/bundle-cli.js);
  * - the reference: js-yaml 4's `loadAll` of the same file (the js-yaml the doctor parses with, its
  *   default schema) and nothing else; and, so that the reference is not swapped unseen, js-yaml
  *   3's `safeLoadAll` (the doctor's loader before, kept as the dev dependency `js-yaml-3`), whose
@@ -22,7 +23,8 @@
  * ≤ 10) and above its own one-object run, the load average, and the doctor's own phases
  * in-process. `--huge` also feeds a 200 MiB file to the CLI to show that the input limit
  * refuses it with one line instead of a V8 heap abort. `--baseline DIR` also times another build
- * of the CLI (`DIR/cli.js`, e.g. the commit before a change, built with `tsc --outDir`) in the
+ * of the CLI (`DIR/cli.js`, e.g. the commit before a change, built with `tsc --outDir` and
+ * `node scripts/bundle-cli.js DIR`) in the
  * same runs, for an A/B on the same machine load.
  *
  *   npm run bench:doctor [-- --mib 2 --runs 5 --mix charts --huge --baseline bench/doctor/out/base/lib]
@@ -280,8 +282,10 @@ function time<T>(fn: () => T): { ms: number; result: T } {
 }
 
 mkdirSync(OUT, { recursive: true });
-process.stdout.write('building the CLI (tsc -p tsconfig.build.json) …\n');
+process.stdout.write('building the CLI as `npm run build` does (tsc -p tsconfig.build.json, then scripts/bundle-cli.js) …\n');
+rmSync(LIB, { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', LIB], { cwd: ROOT, stdio: 'inherit' });
+execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'bundle-cli.js'), LIB], { cwd: ROOT, stdio: 'inherit' });
 
 const cli = path.join(LIB, 'cli.js');
 // The doctor's fixed cost (Node, its modules, one object): what the input adds is above it.

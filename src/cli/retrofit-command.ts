@@ -2,16 +2,29 @@ import { getHeapStatistics } from 'v8';
 import { Command, Option } from 'commander';
 import type { Finding } from '../model';
 import { DrainBudgetError } from '../plan';
-import { describeProblem, type ManifestSource } from '../doctor';
+import { describeProblem } from '../doctor/format/text';
 import { safeLoadAll } from '../doctor/input/js-yaml';
 import { isObject } from '../doctor/json';
-import { readManifestText, type ManifestObject } from '../doctor/internal';
-import { retrofitRead, type RetrofitMatch, type RetrofitNote, type RetrofitOptions } from '../retrofit';
+import { readManifestText, type ManifestObject, type ManifestSource } from '../doctor/manifests';
+// Types only at the top: the retrofit layer and its YAML writer are loaded when the command runs,
+// not on every start of the CLI (the doctor needs neither).
+import type { RetrofitMatch, RetrofitNote, RetrofitOptions } from '../retrofit';
 import { addBudgetFlags, addManifestFlags, BUDGET_FLAGS, budgetFlagLabel, budgetProblemLines, readBudgetFlags, readManifestFlags, RETROFIT_BUDGET_FIELDS } from './budget-flags';
 import { readSources } from './doctor-command';
 import { EXIT, UsageError, type CliIo } from './io';
-import { renderOutput, writeYaml } from './retrofit-output';
 import { stripUnknownFlags, unknownFlagProblems } from './unknown-flags';
+
+/** The retrofit layer, loaded on first use. */
+function retrofitRead(...args: Parameters<typeof import('../retrofit').retrofitRead>): ReturnType<typeof import('../retrofit').retrofitRead> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../retrofit') as typeof import('../retrofit')).retrofitRead(...args);
+}
+
+/** The YAML writer of the output (the `yaml` library), loaded on first use. */
+function output(): typeof import('./retrofit-output') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./retrofit-output') as typeof import('./retrofit-output');
+}
 
 /**
  * `grpc-drain retrofit`: the plan applied to manifests someone else wrote, in the three places
@@ -322,7 +335,7 @@ function renderText(sources: readonly ManifestSource[], manifests: readonly Mani
     if (object !== original) replaced.set(original, object);
     previous = original;
   });
-  return renderOutput(sources, manifests, replaced, added);
+  return output().renderOutput(sources, manifests, replaced, added);
 }
 
 /** The KRM function: a ResourceList out, the notes in `results`. */
@@ -335,6 +348,6 @@ function runKrm(list: ResourceList, options: RetrofitOptions, io: CliIo, quiet: 
   const results = result.notes.filter((n) => !quiet || n.severity === 'warning').map(krmResult);
   const out = { apiVersion: KRM_API_VERSION, kind: 'ResourceList', items: result.objects, ...(list.functionConfig !== undefined && { functionConfig: list.functionConfig }), ...(results.length > 0 && { results }) };
   // Written as Kubernetes reads YAML (YAML 1.1 look-alike strings quoted), like the post-renderer's output.
-  io.stdout.write(writeYaml(out));
+  io.stdout.write(output().writeYaml(out));
   return EXIT.ok;
 }

@@ -190,14 +190,27 @@ describe('the packed tarball', () => {
     expect(manifest.bugs).toEqual({ url: 'https://github.com/grpc-drain/grpc-drain/issues' });
   });
 
-  it('has source maps whose sources are in the package', () => {
+  it('has source maps whose sources are in the package, or in the map (the packages bundled into the bin)', () => {
     const maps = [...files].filter((file) => file.endsWith('.js.map'));
     expect(maps.length).toBeGreaterThan(50);
     const unresolved = maps.flatMap((map) => {
-      const { sources, sourceRoot = '' } = JSON.parse(readFileSync(join(unpacked, map), 'utf8')) as { sources: string[]; sourceRoot?: string };
-      return sources.map((source) => posix.normalize(posix.join(posix.dirname(map), sourceRoot, source))).filter((source) => !files.has(source));
+      const { sources, sourceRoot = '', sourcesContent = [] } = JSON.parse(readFileSync(join(unpacked, map), 'utf8')) as { sources: string[]; sourceRoot?: string; sourcesContent?: (string | null)[] };
+      return sources.map((source, i) => ({ path: posix.normalize(posix.join(posix.dirname(map), sourceRoot, source)), carried: typeof sourcesContent[i] === 'string' })).filter((source) => !files.has(source.path) && !source.carried).map((source) => source.path);
     });
     expect(unresolved).toEqual([]);
+  });
+
+  it('ships the bin as one bundle that maps back to src/ and carries the licenses of what it copied', () => {
+    const bin = readFileSync(join(unpacked, manifest.bin['grpc-drain']!), 'utf8');
+    expect(bin.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    // commander and js-yaml are inside; the yaml library (loaded by retrofit and plan) is not.
+    expect(bin).not.toMatch(/require\("(?:commander|js-yaml)"\)/);
+    expect(bin).toMatch(/require\("yaml"\)/);
+    expect(bin).toContain('commander@');
+    expect(bin).toContain('js-yaml@');
+    expect(bin).toContain('Permission is hereby granted, free of charge');
+    const { sources } = JSON.parse(readFileSync(join(unpacked, 'lib', 'cli.js.map'), 'utf8')) as { sources: string[] };
+    expect(sources).toEqual(expect.arrayContaining(['../src/cli.ts', '../src/doctor/doctor.ts', '../src/cli/program.ts']));
   });
 
   it('asks for a Node version every dependency (and the Pulumi SDK) runs on: commander 14 needs Node 20', () => {
@@ -236,6 +249,13 @@ describe('the packed tarball', () => {
     // The validation plugin loads without cdk8s (it is the doctor, not a construct).
     const exported = run(process.execPath, ['-e', "process.stdout.write(typeof require('grpc-drain/cdk8s/validation').GrpcDrainValidation)"], project);
     expect(exported).toBe('function');
+    // The bundled bin runs in the consumer's tree: its version from package.json, and the plan,
+    // whose YAML renderer requires the yaml package from node_modules.
+    const bin = join(project, 'node_modules', '.bin', 'grpc-drain');
+    expect(run(bin, ['--version'], project).trim()).toBe(manifest.version);
+    const plan = JSON.parse(run(bin, ['plan', '-o', 'json', '--propagation', '30s'], project)) as { terminationGracePeriodSeconds: number };
+    expect(plan.terminationGracePeriodSeconds).toBe(55); // 30 s propagation + 10 s drain + 5 s cleanup + 10 s headroom
+    expect(run(bin, ['plan', '--propagation', '30s', '--no-color'], project)).toContain('terminationGracePeriodSeconds: 55');
   }, 120_000);
 
   it('type-checks a cdk8s app that installed only the cdk8s peers, under cdk8s-cli’s own tsconfig', async () => {
