@@ -64,7 +64,13 @@ const INJECTORS: readonly Injector[] = [
 /** `registry.k8s.io/pause:3.9`, `k8s.gcr.io/pause-amd64@sha256:…`: the pod sandbox image, used as a placeholder. */
 export function isPlaceholderImage(image: string | undefined): boolean {
   if (image === undefined) return false;
-  const name = image.split('@')[0]!.split('/').pop()!.split(':')[0]!;
+  // The repository's last path segment, without digest or tag (indexes, not splits: this runs
+  // for every container of every paired workload).
+  const digest = image.indexOf('@');
+  const reference = digest === -1 ? image : image.slice(0, digest);
+  const last = reference.slice(reference.lastIndexOf('/') + 1);
+  const tag = last.indexOf(':');
+  const name = tag === -1 ? last : last.slice(0, tag);
   return name === 'pause' || name.startsWith('pause-');
 }
 

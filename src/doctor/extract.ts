@@ -192,11 +192,14 @@ function readProbe(container: ContainerView, which: 'readinessProbe' | 'liveness
     unknown.push({ field: which, reason: probe.reason });
     return undefined;
   }
-  const timing = {
-    ...(known(probe.periodSeconds) !== undefined && { periodSeconds: known(probe.periodSeconds)! }),
-    ...(known(probe.timeoutSeconds) !== undefined && { timeoutSeconds: known(probe.timeoutSeconds)! }),
-    ...(known(probe.failureThreshold) !== undefined && { failureThreshold: known(probe.failureThreshold)! }),
-  };
+  // Member by member, not a literal of conditional spreads (V8 11's slow path, see fixBudget in ./fix).
+  const timing: { periodSeconds?: number; timeoutSeconds?: number; failureThreshold?: number } = {};
+  const period = known(probe.periodSeconds);
+  const timeout = known(probe.timeoutSeconds);
+  const failures = known(probe.failureThreshold);
+  if (period !== undefined) timing.periodSeconds = period;
+  if (timeout !== undefined) timing.timeoutSeconds = timeout;
+  if (failures !== undefined) timing.failureThreshold = failures;
   if (probe.kind === 'exec') return { kind: 'exec', ...timing };
   const resolved = resolvePort(probe.port, container);
   if (probe.port !== undefined && resolved === undefined) {
@@ -231,20 +234,25 @@ function readRollout(workload: WorkloadView, inventory: Inventory, notes: string
   const replicasField = workload.replicas;
   const replicas = autoscaler ? undefined : replicasField === undefined ? 1 : typeof replicasField === 'number' ? replicasField : undefined;
   if (autoscaler) assumptions.push(`${autoscaler.kind} ${autoscaler.namespace}/${autoscaler.name} sets the replica count: percentages of the rollout cannot be resolved`);
-  const scale = { ...(replicas !== undefined && { replicas }), ...(autoscaler !== undefined && { autoscaled: true }) };
+  // Member by member, not literals of conditional spreads (V8 11's slow path, see fixBudget in ./fix).
+  const scale: { replicas?: number; autoscaled?: true } = {};
+  if (replicas !== undefined) scale.replicas = replicas;
+  if (autoscaler !== undefined) scale.autoscaled = true;
   const deadline = workload.progressDeadlineSeconds;
   const progressDeadlineSeconds = workload.kind !== 'Deployment' ? undefined : deadline === undefined ? DEPLOYMENT_PROGRESS_DEADLINE.value : typeof deadline === 'number' ? deadline : undefined;
-  const withMinReady = { ...(minReadySeconds !== undefined && { minReadySeconds }), ...(progressDeadlineSeconds !== undefined && { progressDeadlineSeconds }) };
+  const withMinReady: { minReadySeconds?: number; progressDeadlineSeconds?: number } = {};
+  if (minReadySeconds !== undefined) withMinReady.minReadySeconds = minReadySeconds;
+  if (progressDeadlineSeconds !== undefined) withMinReady.progressDeadlineSeconds = progressDeadlineSeconds;
   if (workload.kind === 'StatefulSet') {
     const type = workload.strategyType ?? 'RollingUpdate';
-    const strategy = type === 'OnDelete' ? 'OnDelete' : type === 'RollingUpdate' ? 'RollingUpdate' : undefined;
-    return { ...(strategy !== undefined && { strategy }), ...withMinReady, ...scale };
+    const strategy: 'OnDelete' | 'RollingUpdate' | undefined = type === 'OnDelete' ? 'OnDelete' : type === 'RollingUpdate' ? 'RollingUpdate' : undefined;
+    return Object.assign(strategy !== undefined ? { strategy } : {}, withMinReady, scale);
   }
   const type = workload.strategyType ?? 'RollingUpdate';
   if (type === 'Recreate') return { strategy: 'Recreate', ...withMinReady, ...scale };
   if (type !== 'RollingUpdate') {
     notes.push(`strategy.type is ${JSON.stringify(type)}: only RollingUpdate and Recreate exist.`);
-    return { ...withMinReady, ...scale };
+    return Object.assign({}, withMinReady, scale);
   }
   return { strategy: 'RollingUpdate', maxUnavailable: workload.maxUnavailable ?? '25%', maxSurge: workload.maxSurge ?? '25%', ...withMinReady, ...scale };
 }
@@ -256,7 +264,7 @@ function readRollout(workload: WorkloadView, inventory: Inventory, notes: string
  */
 function resolveTrafficPort(hc: ReadHealthCheck | undefined, targetType: string | undefined, trafficPort: number | undefined, readiness: ProbeSettings | undefined): ReadHealthCheck | undefined {
   if (!hc || hc.port !== 'traffic-port' || targetType !== 'ip' || trafficPort === undefined) return hc;
-  return readiness?.port === trafficPort ? { ...hc, port: trafficPort } : hc;
+  return readiness?.port === trafficPort ? Object.assign({}, hc, { port: trafficPort }) : hc;
 }
 
 /** Reads the settings of one target into {@link DoctorSettings}, saying what it assumed and what it could not know. */

@@ -5,6 +5,7 @@ import {
   TARGET_GROUP_ATTRIBUTE,
   type DrainBudget,
   type Finding,
+  type HealthCheckBudget,
   type HealthCheckSettings,
 } from '../model';
 import { DrainBudgetError, planDrain, type DrainPlan } from '../plan';
@@ -13,6 +14,7 @@ import { renderPodDisruptionBudget, renderPreStop, renderProbe } from '../render
 import type { Extraction } from './extract';
 import { neverShrink, type FixSafety } from './fix-safety';
 import type { Target } from './pairing';
+import type { Mutable } from './json';
 import type { FixFragment, ObjectRef } from './types';
 
 /**
@@ -62,23 +64,29 @@ export function fixBudget(extraction: Extraction, safety: FixSafety, sleep: Slee
   const current = safety.currentSleepSeconds;
   const planSleep =
     sleep === 'keep' && current !== undefined && current >= 1 ? current : sleep === 'raise' && current !== undefined ? neverShrink(current, propagation ?? 0) : propagation;
-  return {
-    ...(planSleep !== undefined && { propagationSeconds: planSleep }),
-    drainTimeoutSeconds: budget.drainTimeoutSeconds.value,
-    cleanupSeconds: budget.cleanupSeconds.value,
-    headroomSeconds: budget.headroomSeconds.value,
-    ...(budget.kubernetesVersion.value !== undefined && { kubernetesVersion: budget.kubernetesVersion.value }),
-    ...(budget.maxTerminationGracePeriodSeconds.value !== undefined && { maxTerminationGracePeriodSeconds: budget.maxTerminationGracePeriodSeconds.value }),
-    ...(settings.readinessGate !== undefined && { readinessGate: settings.readinessGate }),
-    ...(safety.readiness !== undefined && { healthPort: safety.readiness.port, readinessPath: safety.readiness.path }),
-    ...(safety.liveness !== undefined && safety.liveness.path !== safety.readiness?.path && { livenessPath: safety.liveness.path }),
-    healthCheck: {
-      ...(interval !== undefined && { intervalSeconds: interval }),
-      ...(timeout !== undefined && { timeoutSeconds: timeout }),
-      ...(healthy !== undefined && { healthyThreshold: healthy }),
-      ...(unhealthy !== undefined && { unhealthyThreshold: unhealthy }),
-    },
-  };
+  // Built member by member rather than as one literal of conditional spreads: in Node 20 (V8
+  // 11) an object literal that opens with a spread and goes on costs microseconds (a runtime
+  // call per member), and this runs for every plan of every workload. Same members, same order.
+  const healthCheck: Mutable<HealthCheckBudget> = {};
+  if (interval !== undefined) healthCheck.intervalSeconds = interval;
+  if (timeout !== undefined) healthCheck.timeoutSeconds = timeout;
+  if (healthy !== undefined) healthCheck.healthyThreshold = healthy;
+  if (unhealthy !== undefined) healthCheck.unhealthyThreshold = unhealthy;
+  const fix: Mutable<DrainBudget> = {};
+  if (planSleep !== undefined) fix.propagationSeconds = planSleep;
+  fix.drainTimeoutSeconds = budget.drainTimeoutSeconds.value;
+  fix.cleanupSeconds = budget.cleanupSeconds.value;
+  fix.headroomSeconds = budget.headroomSeconds.value;
+  if (budget.kubernetesVersion.value !== undefined) fix.kubernetesVersion = budget.kubernetesVersion.value;
+  if (budget.maxTerminationGracePeriodSeconds.value !== undefined) fix.maxTerminationGracePeriodSeconds = budget.maxTerminationGracePeriodSeconds.value;
+  if (settings.readinessGate !== undefined) fix.readinessGate = settings.readinessGate;
+  if (safety.readiness !== undefined) {
+    fix.healthPort = safety.readiness.port;
+    fix.readinessPath = safety.readiness.path;
+  }
+  if (safety.liveness !== undefined && safety.liveness.path !== safety.readiness?.path) fix.livenessPath = safety.liveness.path;
+  fix.healthCheck = healthCheck;
+  return fix;
 }
 
 /** Plans by budget, once per distinct budget (a plan is deterministic). */
@@ -115,7 +123,8 @@ function planFor(extraction: Extraction, safety: FixSafety, plans: PlanCache, sl
   const grace = safety.currentGraceSeconds;
   let plan = first;
   if (grace !== undefined && grace > neededGrace) {
-    const kept = plans.plan({ ...budget, terminationGracePeriodSeconds: grace });
+    // Object.assign, not `{ ...budget, … }`: see fixBudget (the same members, in the same order).
+    const kept = plans.plan(Object.assign({}, budget, { terminationGracePeriodSeconds: grace }));
     if (!(kept instanceof DrainBudgetError)) plan = kept;
   }
   // With the plan's sleep (raise), R = G of the grace the fix leaves, cut to the cluster's cap
@@ -124,7 +133,7 @@ function planFor(extraction: Extraction, safety: FixSafety, plans: PlanCache, sl
   // as the delay itself.
   const delay = sleep === 'raise' ? fixDelaySeconds(extraction.settings) : undefined;
   if (delay !== undefined && delay !== plan.deregistrationDelaySeconds) {
-    const delayed = plans.plan({ ...budget, ...(plan !== first && { terminationGracePeriodSeconds: grace }), deregistrationDelaySeconds: delay });
+    const delayed = plans.plan(Object.assign({}, budget, plan !== first ? { terminationGracePeriodSeconds: grace } : {}, { deregistrationDelaySeconds: delay }));
     if (!(delayed instanceof DrainBudgetError)) plan = delayed;
   }
   return { plan, neededGrace };
@@ -162,15 +171,18 @@ const ATTRIBUTE_RULES: ReadonlySet<string> = new Set(['deregistration-delay-boun
 
 /** The target-group attributes a finding's fix sets, from its plan. */
 function attributeChangesOf(finding: Finding, plan: DrainPlan): Record<string, string> {
-  const attribute = (key: string) => ({ [key]: plan.targetGroupAttributes[key]! });
+  const value = (key: string) => plan.targetGroupAttributes[key]!;
   switch (finding.rule) {
     case 'deregistration-delay-bounded':
     case 'deregistration-delay-covers-drain':
-      return attribute(TARGET_GROUP_ATTRIBUTE.deregistrationDelay);
+      return { [TARGET_GROUP_ATTRIBUTE.deregistrationDelay]: value(TARGET_GROUP_ATTRIBUTE.deregistrationDelay) };
     case 'connection-termination-enabled':
-      return attribute(TARGET_GROUP_ATTRIBUTE.connectionTermination);
+      return { [TARGET_GROUP_ATTRIBUTE.connectionTermination]: value(TARGET_GROUP_ATTRIBUTE.connectionTermination) };
     case 'unhealthy-drain':
-      return { ...attribute(TARGET_GROUP_ATTRIBUTE.unhealthyConnectionTermination), ...attribute(TARGET_GROUP_ATTRIBUTE.unhealthyDrainingInterval) };
+      return {
+        [TARGET_GROUP_ATTRIBUTE.unhealthyConnectionTermination]: value(TARGET_GROUP_ATTRIBUTE.unhealthyConnectionTermination),
+        [TARGET_GROUP_ATTRIBUTE.unhealthyDrainingInterval]: value(TARGET_GROUP_ATTRIBUTE.unhealthyDrainingInterval),
+      };
     default:
       return {};
   }
@@ -281,7 +293,7 @@ class FixBuilder {
       this.note(`${reason} ${Object.entries(values).map(([k, v]) => `${k}=${v}`).join(',')}.`);
       return;
     }
-    const merged = mergeAttributes(attributes.current, { ...this.context.attributeChanges, ...values });
+    const merged = mergeAttributes(attributes.current, Object.assign({}, this.context.attributeChanges, values));
     if (merged === attributes.currentText) return;
     this.service({ [attributes.annotation]: merged });
     if (attributes.annotation !== LBC_ANNOTATION.targetGroupAttributes) this.note(`written to ${attributes.annotation}: this port's own attributes override the Service-wide annotation (LBC ≥ 2.14).`);
@@ -301,7 +313,8 @@ function escapeAttribute(text: string): string {
 
 /** The user's pairs in their order with the new values set in place, new keys after them. */
 export function mergeAttributes(current: Readonly<Record<string, string>>, values: Readonly<Record<string, string>>): string {
-  const merged: Record<string, string> = { ...current, ...values };
+  // Object.assign rather than a literal of spreads: see fixBudget.
+  const merged: Record<string, string> = Object.assign({}, current, values);
   return Object.entries(merged)
     .map(([key, value]) => `${key}=${escapeAttribute(value)}`)
     .join(',');
@@ -309,7 +322,9 @@ export function mergeAttributes(current: Readonly<Record<string, string>>, value
 
 function probeFor(plan: DrainPlan, which: 'readinessProbe' | 'livenessProbe', port: number | string, path: string): Record<string, unknown> {
   const rendered = renderProbe(which === 'readinessProbe' ? plan.readinessProbe : plan.livenessProbe);
-  return { ...rendered, httpGet: { ...rendered.httpGet, port, path } };
+  // The rendered probe with its endpoint replaced in place (Object.assign: see fixBudget).
+  const probe: Record<string, unknown> = {};
+  return Object.assign(probe, rendered, { httpGet: Object.assign({}, rendered.httpGet, { port, path }) });
 }
 
 const NO_READINESS_ENDPOINT =
@@ -479,7 +494,10 @@ function fixRollout(build: FixBuilder, finding: Finding, target: Target, extract
   } else if (workload.kind === 'Deployment') {
     // Keep the user's surge unless it is 0: maxSurge and maxUnavailable may not both be 0.
     const keepSurge = rollout?.strategy === 'RollingUpdate' && workload.maxSurge !== undefined && !isZero(workload.maxSurge);
-    spec['strategy'] = { type: 'RollingUpdate', rollingUpdate: { ...(!keepSurge && { maxSurge: plan.rollout.maxSurge }), maxUnavailable: plan.rollout.maxUnavailable } };
+    const rollingUpdate: Record<string, unknown> = {};
+    if (!keepSurge) rollingUpdate['maxSurge'] = plan.rollout.maxSurge;
+    rollingUpdate['maxUnavailable'] = plan.rollout.maxUnavailable;
+    spec['strategy'] = { type: 'RollingUpdate', rollingUpdate };
     if (rollout?.strategy === 'Recreate') build.note('The strategy type changes from Recreate to RollingUpdate.');
   } else {
     build.note('StatefulSets replace their pods one at a time; only a readiness gate or minReadySeconds makes a rollout wait for the NLB.');

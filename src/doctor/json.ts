@@ -4,6 +4,9 @@
  * helpers, which return `undefined` instead of throwing.
  */
 
+/** A readonly type's object while it is built, member by member. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** A plain object as parsed from YAML or JSON. */
 export type JsonObject = { readonly [key: string]: unknown };
 

@@ -124,7 +124,8 @@ function targetsFor(
     const reason = others.length > 0 ? `${serving.reason}; of the ${reaching.length} Service ports that reach it, '${port.name ?? port.port}' is diagnosed` : serving.reason;
     const frontend = make(port, others, serving);
     const protocol = protocolOf(port, serving.container);
-    return { workload, serving: { ...serving, reason }, sidecars, frontend, ...(protocol !== undefined && { protocol }) };
+    // Object.assign, not `{ ...serving, reason }`: in Node 20 (V8 11) a literal that opens with a spread and goes on costs microseconds.
+    return { workload, serving: Object.assign({}, serving, { reason }), sidecars, frontend, ...(protocol !== undefined && { protocol }) };
   });
 }
 
@@ -150,7 +151,7 @@ export function pairTargets(inventory: Inventory, options: FrontDoorOptions & { 
       if (door.skipped) notes.push(`${describe(service)} ${door.skipped}.`);
       continue;
     }
-    const provisioned = { ...door, provisioner: door.provisioner, targetType: door.targetType };
+    const provisioned = Object.assign({}, door, { provisioner: door.provisioner, targetType: door.targetType });
     if (Object.keys(service.selector).length === 0) {
       notes.push(`${describe(service)} has no selector: its endpoints are managed by hand, so the doctor cannot tell which pods it sends to.`);
       continue;

@@ -159,6 +159,33 @@ describe('locating fields', () => {
   });
 });
 
+describe('exact positions through the shared line table', () => {
+  // Each document's lines are scanned once and serve both the walk and offset → line/column,
+  // for the scan and the parse alike: positions must not move with line endings, comment
+  // lines, a `-` alone on its line, a document after the first, or a flow mapping (the parse).
+  const first = ['apiVersion: v1', 'kind: Service', 'metadata:', '  name: a', '  # a comment', '  annotations:', '    x: "1"', 'spec:', '  ports:', '  -', '    name: grpc', '    port: 443', '---', ''].join('\n');
+  const second = ['kind: Service', 'metadata: {name: b}', 'spec:', '  selector:', '    app: b', ''].join('\r\n');
+  const objects = readManifestText({ path: 't.yaml', text: first + second }).objects;
+
+  it.each([
+    [0, [], 1, 1],
+    [0, ['metadata', 'annotations', 'x'], 7, 5],
+    // `-` alone on its line: the item is its first key, on the next line.
+    [0, ['spec', 'ports', 0], 11, 5],
+    [0, ['spec', 'ports', 0, 'port'], 12, 5],
+    // No second item: the deepest part that exists, the key `ports`.
+    [0, ['spec', 'ports', 1], 9, 3],
+    // CRLF line endings, in the second document of the file.
+    [1, [], 14, 1],
+    [1, ['spec', 'selector', 'app'], 18, 5],
+    [1, ['spec', 'selector', 'none'], 17, 3],
+    // A flow mapping: the scan gives up and the parse answers, through the same line table.
+    [1, ['metadata', 'name'], 15, 12],
+  ] as const)('object %i: %j is at line %i, column %i', (index, path, line, column) => {
+    expect(objects[index]!.locate!(path)).toEqual({ file: 't.yaml', document: index + 1, line, column });
+  });
+});
+
 describe('the line scan agrees with the parse', () => {
   function files(dir: string): string[] {
     return readdirSync(dir)

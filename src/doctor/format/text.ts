@@ -50,17 +50,17 @@ function sourced(label: string, value: SourcedValue<number | string>, unit: stri
   return `${label} ${value.value}${unit} (${tag})`;
 }
 
+/** Each line of `text` (without its final line break) behind `prefix`. */
 function indent(text: string, prefix: string): string {
-  return text
-    .replace(/\n$/, '')
-    .split('\n')
-    .map((line) => `${prefix}${line}`)
-    .join('\n');
+  return `${prefix}${text.replace(/\n$/, '').replaceAll('\n', `\n${prefix}`)}`;
 }
 
-function formatFinding(finding: DoctorFinding, style: Style): string[] {
+// The formatters push onto the report's one array of lines rather than each returning its own
+// to be spread into it: a report can hold thousands of findings.
+
+function formatFinding(finding: DoctorFinding, style: Style, lines: string[]): void {
   const badge = finding.severity === 'error' ? style.error(style.bold('error  ')) : style.warning(style.bold('warning'));
-  const lines = [`  ${badge} ${style.bold(finding.rule)}  ${style.dim(`${finding.field} · ${describeLocation(finding.location)}`)}`];
+  lines.push(`  ${badge} ${style.bold(finding.rule)}  ${style.dim(`${finding.field} · ${describeLocation(finding.location)}`)}`);
   lines.push(`    ${style.dim('symptom:')} ${finding.symptom}`);
   lines.push(`    ${finding.message}`);
   for (const fragment of finding.fix) {
@@ -68,12 +68,11 @@ function formatFinding(finding: DoctorFinding, style: Style): string[] {
     lines.push(style.accent(indent(fragment.yaml, '      ')));
   }
   if (finding.fixNote !== undefined) lines.push(`    ${style.dim('note:')} ${finding.fixNote}`);
-  return lines;
 }
 
-function formatWorkload(diagnosis: WorkloadDiagnosis, style: Style): string[] {
+function formatWorkload(diagnosis: WorkloadDiagnosis, style: Style, lines: string[]): void {
   const { budget } = diagnosis;
-  const lines = [style.bold(`${describeRef(diagnosis.workload)}`) + style.dim(`  ${describeWorkload(diagnosis)} · ${describeLocation(diagnosis.location)}`)];
+  lines.push(style.bold(`${describeRef(diagnosis.workload)}`) + style.dim(`  ${describeWorkload(diagnosis)} · ${describeLocation(diagnosis.location)}`));
   lines.push(`  ${style.dim('container')}  ${diagnosis.container ?? '(not in the manifest)'}: ${diagnosis.containerReason}`);
   if (diagnosis.injected !== undefined) lines.push(`  ${style.warning('injected ')}  ${diagnosis.injected}`);
   lines.push(`  ${style.dim('frontend ')}  ${describeFrontend(diagnosis)}`);
@@ -99,10 +98,9 @@ function formatWorkload(diagnosis: WorkloadDiagnosis, style: Style): string[] {
   } else {
     for (const finding of diagnosis.findings) {
       lines.push('');
-      lines.push(...formatFinding(finding, style));
+      formatFinding(finding, style, lines);
     }
   }
-  return lines;
 }
 
 /** `values.yaml:5:11: document 1 is not valid YAML (…)`; a file-level problem that names its file is shown as it is. */
@@ -117,7 +115,8 @@ export function formatText(report: DoctorReport, options: TextFormatOptions = {}
   const style = styleFor(options.color ?? false);
   const lines: string[] = [];
   for (const diagnosis of report.workloads) {
-    lines.push(...formatWorkload(diagnosis, style), '');
+    formatWorkload(diagnosis, style, lines);
+    lines.push('');
   }
   for (const problem of report.problems) lines.push(`${style.warning('unusable:')} ${describeProblem(problem)}`);
   for (const note of report.inputNotes) lines.push(`${style.dim('note:')} ${describeLocation(note.location)}: ${note.message}`);

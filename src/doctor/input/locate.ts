@@ -1,5 +1,5 @@
 import { safeLoadAll } from './js-yaml';
-import { GIVE_UP, scanLines, scanLocate } from './scan';
+import { GIVE_UP, scanLines, scanLocate, type Lines } from './scan';
 import type { DocumentChunk } from './documents';
 
 /**
@@ -70,61 +70,44 @@ function contentStart(text: string, offset: number): number {
   return pos;
 }
 
-/** Lazily built line starts of a text, for offset → line/column. */
-class LineIndex {
-  private starts: number[] | undefined;
-
-  constructor(private readonly text: string) {}
-
-  position(offset: number): { line: number; column: number } {
-    if (!this.starts) {
-      const starts = [0];
-      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) starts.push(i + 1);
-      this.starts = starts;
-    }
-    const starts = this.starts;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, column: offset - starts[low]! + 1 };
-  }
-}
-
 /** Finds fields of one document chunk; the parse happens on the first call. */
 export class DocumentLocator {
-  private lines: ReturnType<typeof scanLines> | undefined;
+  /**
+   * The document's lines, scanned on the first call (most documents are never located): what
+   * the scan walks, and the index of offset → line/column for the scan and the parse alike.
+   */
+  private lines: Lines | undefined;
   private tree: PositionNode | null | undefined;
   private fallback: ((path: FieldPath) => number | undefined) | undefined;
-  private readonly index: LineIndex;
   /** Answers by path: a workload's findings and its own location ask for the same fields. */
-  private readonly found = new Map<string, LinePosition | undefined>();
+  private found: Map<string, LinePosition | undefined> | undefined;
 
-  constructor(private readonly chunk: DocumentChunk) {
-    this.index = new LineIndex(chunk.text);
-  }
+  constructor(private readonly chunk: DocumentChunk) {}
 
   /** The position of the deepest part of `path` present in the document (its key, or its item). */
   locate(path: FieldPath): LinePosition | undefined {
     const key = JSON.stringify(path);
-    if (this.found.has(key)) return this.found.get(key);
+    const found = (this.found ??= new Map());
+    if (found.has(key)) return found.get(key);
     const offset = this.offsetOf(path);
     let position: LinePosition | undefined;
     if (offset !== undefined) {
-      const { line, column } = this.index.position(offset);
-      position = { line: this.chunk.line + line - 1, column };
+      const lines = this.scanned();
+      const line = lines.lineOf(offset);
+      position = { line: this.chunk.line + line, column: offset - lines.start[line]! + 1 };
     }
-    this.found.set(key, position);
+    found.set(key, position);
     return position;
+  }
+
+  private scanned(): Lines {
+    this.lines ??= scanLines(this.chunk.text);
+    return this.lines;
   }
 
   /** The line scan where it can answer; else the parse, once per document. */
   private offsetOf(path: FieldPath): number | undefined {
-    this.lines ??= scanLines(this.chunk.text);
-    const scanned = scanLocate(this.chunk.text, this.lines, path);
+    const scanned = scanLocate(this.chunk.text, this.scanned(), path);
     if (scanned !== GIVE_UP) return scanned;
     return this.parsedOffsetOf(path);
   }

@@ -14,43 +14,83 @@ export const GIVE_UP = -1;
 
 const KEY = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#'"\-?:,[\]{}&*!|>%@`][^#]*?|-[^\s#][^#]*?))[ \t]*:(?=[ \t]|$)/;
 
-interface Line {
-  readonly start: number;
-  /** Offset of the first non-blank character. */
-  readonly content: number;
-  readonly indent: number;
-  /** Blank or comment only. */
-  readonly empty: boolean;
-  /** Where the line's text ends (before `\r\n` or `\n`). */
-  readonly textEnd: number;
+/**
+ * The lines of a document, scanned once and shared by every walk of its locator (a document is
+ * located once per finding and for the workload itself) and by its offset → line/column
+ * index. One typed array per field rather than an object per line: a located document keeps
+ * its table, and a report locates hundreds of documents.
+ */
+export class Lines {
+  readonly count: number;
+  /** Offset of each line's first character. */
+  readonly start: Int32Array;
+  /** Offset of its first non-blank character. */
+  readonly content: Int32Array;
+  /** Where its text ends (before `\r\n` or `\n`). */
+  readonly end: Int32Array;
+  /** 1 when blank or comment only. */
+  readonly empty: Uint8Array;
   /**
-   * The key at the line's content, parsed on first use: a document is located several times
-   * (one finding each), and each walk passes the same lines.
+   * The key at each line's content, parsed on first use (`null`: no plain key there): each
+   * walk of the document passes the same lines.
    */
-  key?: { key: string; value: number } | null;
-}
+  private keys: ({ key: string; value: number } | null | undefined)[] | undefined;
 
-function lineAt(text: string, start: number): Line & { readonly end: number } {
-  const newline = text.indexOf('\n', start);
-  const end = newline === -1 ? text.length : newline;
-  let content = start;
-  while (content < end && text.charCodeAt(content) === 0x20) content += 1;
-  const c = text[content];
-  const empty = content >= end || c === '#' || c === '\r';
-  const textEnd = end > start && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
-  return { start, content, indent: content - start, empty, end, textEnd };
+  constructor(private readonly text: string) {
+    // As `text.split('\n')`: a text ending with a line break has an empty last line, which no
+    // walk stops at and which gives the offset after that break its line.
+    let count = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count += 1;
+    this.count = count;
+    this.start = new Int32Array(count);
+    this.content = new Int32Array(count);
+    this.end = new Int32Array(count);
+    this.empty = new Uint8Array(count);
+    let start = 0;
+    for (let line = 0; line < count; line += 1) {
+      const newline = text.indexOf('\n', start);
+      const end = newline === -1 ? text.length : newline;
+      let content = start;
+      while (content < end && text.charCodeAt(content) === 0x20) content += 1;
+      const c = text.charCodeAt(content);
+      this.start[line] = start;
+      this.content[line] = content;
+      this.end[line] = end > start && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
+      // Blank, a comment, or a line break (`\r`).
+      this.empty[line] = content >= end || c === 0x23 || c === 0x0d ? 1 : 0;
+      start = end + 1;
+    }
+  }
+
+  indent(line: number): number {
+    return this.content[line]! - this.start[line]!;
+  }
+
+  /** {@link keyAt} of a line's content, once per line. */
+  key(line: number): { key: string; value: number } | undefined {
+    const keys = (this.keys ??= new Array<{ key: string; value: number } | null | undefined>(this.count));
+    let key = keys[line];
+    if (key === undefined) keys[line] = key = keyAt(this.text, this.content[line]!, this.end[line]!) ?? null;
+    return key ?? undefined;
+  }
+
+  /** The 0-based line of an offset. */
+  lineOf(offset: number): number {
+    const starts = this.start;
+    let low = 0;
+    let high = this.count - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low;
+  }
 }
 
 /** Lines of a text, computed once per document. */
-export function scanLines(text: string): Line[] {
-  const lines: Line[] = [];
-  for (let start = 0; start < text.length; ) {
-    const line = lineAt(text, start);
-    if (text.slice(line.start, line.content).includes('\t')) return [];
-    lines.push(line);
-    start = line.end + 1;
-  }
-  return lines;
+export function scanLines(text: string): Lines {
+  return new Lines(text);
 }
 
 /** The key at `offset` (on its line) and where its value starts, or `undefined` when the text there is no plain key. */
@@ -67,17 +107,6 @@ function keyAt(text: string, offset: number, end: number): { key: string; value:
   return { key, value: offset + match[0].length };
 }
 
-/** Where the line's text ends (before `\r\n` or `\n`). */
-function lineEnd(_text: string, line: Line): number {
-  return line.textEnd;
-}
-
-/** {@link keyAt} of a line's content, once per line. */
-function lineKey(text: string, line: Line): { key: string; value: number } | undefined {
-  if (line.key === undefined) line.key = keyAt(text, line.content, line.textEnd) ?? null;
-  return line.key ?? undefined;
-}
-
 /** What follows a key on its line: nothing (a block value below), or an inline value. */
 function inlineValue(text: string, from: number, end: number): 'block' | 'scalar' | 'unsupported' {
   let pos = from;
@@ -92,111 +121,115 @@ function inlineValue(text: string, from: number, end: number): 'block' | 'scalar
  * Offset of the deepest part of `path` in a block-style document (its key, or its item's
  * content), or {@link GIVE_UP}.
  */
-export function scanLocate(text: string, lines: readonly Line[], path: FieldPath): number {
-  if (lines.length === 0) return GIVE_UP;
+export function scanLocate(text: string, lines: Lines, path: FieldPath): number {
+  const { count, start: starts, content: contents, end: ends, empty } = lines;
+  const indent = (line: number): number => contents[line]! - starts[line]!;
   // The root mapping: the document's first content line (after a `---` marker line).
   let first = 0;
-  while (first < lines.length && (lines[first]!.empty || text.startsWith('%', lines[first]!.content))) first += 1;
-  if (first < lines.length && text.startsWith('---', lines[first]!.content)) {
+  while (first < count && (empty[first] || text.startsWith('%', contents[first]!))) first += 1;
+  if (first < count && text.startsWith('---', contents[first]!)) {
     // Content on the marker line (`--- {…}`, `--- |`) needs a parser.
-    if (inlineValue(text, lines[first]!.content + 3, lineEnd(text, lines[first]!)) !== 'block') return GIVE_UP;
+    if (inlineValue(text, contents[first]! + 3, ends[first]!) !== 'block') return GIVE_UP;
     first += 1;
-    while (first < lines.length && lines[first]!.empty) first += 1;
+    while (first < count && empty[first]) first += 1;
   }
-  if (first >= lines.length) return GIVE_UP;
+  if (first >= count) return GIVE_UP;
   // The region holding the current node: lines [from, to), its content at column `column`.
   let from = first;
-  let to = lines.length;
-  let column = lines[first]!.indent;
-  let offset = lines[first]!.content;
+  let to = count;
+  let column = indent(first);
+  let offset = contents[first]!;
   // The first entry of a mapping inside a sequence item sits on the dash line.
-  let firstAt = lines[first]!.content;
+  let firstAt = contents[first]!;
   for (const segment of path) {
     if (typeof segment === 'string') {
-      let found: { line: number; at: number; value: number } | undefined;
+      let found = -1;
+      let foundAt = 0;
+      let foundValue = 0;
       for (let i = from; i < to; i += 1) {
-        const line = lines[i]!;
-        const at = i === from ? firstAt : line.content;
-        const col = at - line.start;
-        if (line.empty || col > column) continue;
+        const at = i === from ? firstAt : contents[i]!;
+        const col = at - starts[i]!;
+        if (empty[i] || col > column) continue;
         if (col < column || (col === 0 && text.startsWith('...', at))) break;
-        const end = lineEnd(text, line);
         if (text.startsWith('<<', at) || text[at] === '?' || text[at] === '-') return GIVE_UP;
-        const key = at === line.content ? lineKey(text, line) : keyAt(text, at, end);
+        const key = at === contents[i] ? lines.key(i) : keyAt(text, at, ends[i]!);
         if (!key) return GIVE_UP;
-        if (key.key === segment) found = { line: i, at, value: key.value };
+        if (key.key === segment) {
+          found = i;
+          foundAt = at;
+          foundValue = key.value;
+        }
       }
-      if (!found) break;
-      offset = found.at;
-      const line = lines[found.line]!;
-      const kind = inlineValue(text, found.value, lineEnd(text, line));
+      if (found === -1) break;
+      offset = foundAt;
+      const kind = inlineValue(text, foundValue, ends[found]!);
       if (kind === 'unsupported') return GIVE_UP;
       if (kind === 'scalar') {
         // A scalar: nothing below it to walk into.
-        from = found.line + 1;
+        from = found + 1;
         to = from;
         continue;
       }
       // A block value: the lines below that are more indented, or a sequence at the same column.
-      let next = found.line + 1;
-      while (next < to && lines[next]!.empty) next += 1;
+      let next = found + 1;
+      while (next < to && empty[next]) next += 1;
       if (next >= to) {
         from = to;
         continue;
       }
-      const child = lines[next]!;
-      const keyColumn = found.at - line.start;
-      const isSeq = text[child.content] === '-' && (text[child.content + 1] === ' ' || text[child.content + 1] === '\n' || text[child.content + 1] === '\r');
-      if (child.indent < keyColumn || (child.indent === keyColumn && !isSeq)) {
+      const child = contents[next]!;
+      const keyColumn = foundAt - starts[found]!;
+      const isSeq = text[child] === '-' && (text[child + 1] === ' ' || text[child + 1] === '\n' || text[child + 1] === '\r');
+      if (indent(next) < keyColumn || (indent(next) === keyColumn && !isSeq)) {
         from = to = next;
         continue;
       }
       let end = next;
-      while (end < to && (lines[end]!.empty || lines[end]!.indent > keyColumn || (lines[end]!.indent === keyColumn && isSeq && text[lines[end]!.content] === '-'))) end += 1;
+      while (end < to && (empty[end] || indent(end) > keyColumn || (indent(end) === keyColumn && isSeq && text[contents[end]!] === '-'))) end += 1;
       from = next;
       to = end;
-      column = child.indent;
-      firstAt = child.content;
+      column = indent(next);
+      firstAt = child;
     } else {
       // A sequence: items are the `- ` lines at the region's column.
       let index = -1;
-      let item: { line: number; content: number } | undefined;
+      let item = -1;
+      let itemContent = 0;
       for (let i = from; i < to && index < segment; i += 1) {
-        const line = lines[i]!;
-        if (line.empty || line.indent > column) continue;
-        if (line.indent < column || text[line.content] !== '-') return GIVE_UP;
+        if (empty[i] || indent(i) > column) continue;
+        if (indent(i) < column || text[contents[i]!] !== '-') return GIVE_UP;
         index += 1;
         if (index === segment) {
-          let content = line.content + 1;
-          while (content < lineEnd(text, line) && text[content] === ' ') content += 1;
-          item = { line: i, content };
+          let content = contents[i]! + 1;
+          while (content < ends[i]! && text[content] === ' ') content += 1;
+          item = i;
+          itemContent = content;
         }
       }
-      if (!item) break;
-      const line = lines[item.line]!;
-      const end = lineEnd(text, line);
-      const c = text[item.content];
+      if (item === -1) break;
+      const end = ends[item]!;
+      const c = text[itemContent];
       if (c === '-' || c === '{' || c === '[' || c === '*' || c === '&' || c === '!' || c === '?') return GIVE_UP;
-      offset = item.content;
-      const itemColumn = item.content - line.start;
-      let last = item.line + 1;
-      while (last < to && (lines[last]!.empty || lines[last]!.indent >= itemColumn)) last += 1;
-      if (item.content >= end || text[item.content] === '#') {
+      offset = itemContent;
+      const itemColumn = itemContent - starts[item]!;
+      let last = item + 1;
+      while (last < to && (empty[last] || indent(last) >= itemColumn)) last += 1;
+      if (itemContent >= end || text[itemContent] === '#') {
         // `-` alone on its line: the item's content is below.
-        let next = item.line + 1;
-        while (next < last && lines[next]!.empty) next += 1;
+        let next = item + 1;
+        while (next < last && empty[next]) next += 1;
         if (next >= last) break;
         from = next;
         to = last;
-        column = lines[next]!.indent;
-        firstAt = lines[next]!.content;
+        column = indent(next);
+        firstAt = contents[next]!;
         offset = firstAt;
         continue;
       }
-      from = item.line;
+      from = item;
       to = last;
       column = itemColumn;
-      firstAt = item.content;
+      firstAt = itemContent;
     }
   }
   return offset;
