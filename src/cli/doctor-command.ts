@@ -7,7 +7,7 @@ import { DrainBudgetError } from '../plan';
 // The modules a text report needs, not the doctor's barrel: the JSON and SARIF formatters are
 // loaded only when asked for (every module costs the CLI's start resolving and compiling it).
 import { diagnoseManifests } from '../doctor/doctor';
-import { describeProblem, formatText } from '../doctor/format/text';
+import { describeProblem, writeText } from '../doctor/format/text';
 import type { InputProblem, ManifestSource } from '../doctor/manifests';
 import { resolveDoctorOptions, type DoctorOptions } from '../doctor/options';
 import { budgetFlagLabel, budgetProblemLines, DEFAULT_MAX_INPUT_BYTES, readBudgetFlags, readManifestFlags, showSize } from './budget-flags';
@@ -180,13 +180,9 @@ export async function runDoctor(positional: readonly string[], command: Command,
     throw new UsageError(`no Kubernetes objects in the input (${sources.map((s) => s.path).join(', ')}): nothing to diagnose`);
   }
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const output =
-    format === 'json'
-      ? (require('../doctor/format/json') as typeof import('../doctor/format/json')).formatJson(report)
-      : format === 'sarif'
-        ? (require('../doctor/format/sarif') as typeof import('../doctor/format/sarif')).formatSarif(report)
-        : formatText(report, { color: useColor(io, flags.color === false) });
+  if (format === 'json') io.stdout.write((require('../doctor/format/json') as typeof import('../doctor/format/json')).formatJson(report));
+  else if (format === 'sarif') io.stdout.write((require('../doctor/format/sarif') as typeof import('../doctor/format/sarif')).formatSarif(report));
+  else writeText(report, (chunk) => io.stdout.write(chunk), { color: useColor(io, flags.color === false) });
   /* eslint-enable @typescript-eslint/no-require-imports */
-  io.stdout.write(output);
   return report.errorCount > 0 ? EXIT.findings : EXIT.ok;
 }

@@ -1,4 +1,5 @@
 import { diagnoseManifests, formatJson, formatSarif, formatText, toSarif } from '../../src/doctor';
+import { writeText } from '../../src/doctor/format/text';
 import { RULE_INFO } from '../../src/rules';
 import { doctorFixture, readFixture } from './helpers';
 
@@ -81,6 +82,21 @@ describe('text output', () => {
     expect(text).toContain('  warning connection-termination-enabled  connectionTermination · fixtures/05-lingering.yaml:67\n');
     expect(text).toContain('    symptom: old connections linger minutes after the pod is gone\n');
     expect(text.endsWith('! 0 errors, 2 warnings in 1 workload behind a load balancer (4 objects read)\n')).toBe(true);
+  });
+
+  it('is handed to the CLI in parts that end at line ends and add up to the whole report', () => {
+    // 40 copies of the fixture's workload, each in its own namespace: 40 blocks of findings.
+    const one = readFixture('05-lingering.yaml');
+    const text = Array.from({ length: 40 }, (_, i) => one.replaceAll('namespace: notify', `namespace: notify-${i}`)).join('\n---\n');
+    const report = diagnoseManifests([{ path: 'many.yaml', text }]);
+    expect(report.workloads).toHaveLength(40);
+    const parts: string[] = [];
+    writeText(report, (part) => parts.push(part));
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts) expect(part.endsWith('\n')).toBe(true);
+    expect(parts.join('')).toBe(formatText(report));
+    expect(parts.at(-1)!.endsWith('! 0 errors, 80 warnings in 40 workloads behind load balancers (160 objects read)\n')).toBe(true);
+    expect(parts.slice(0, -1).some((part) => part.includes('warnings in'))).toBe(false);
   });
 
   it('colors only when asked', () => {

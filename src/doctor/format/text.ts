@@ -110,13 +110,24 @@ export function describeProblem(problem: InputProblem): string {
   return `${where}: ${problem.message}`;
 }
 
-/** The report as text for a terminal: one block per workload, findings with their fix, a summary line. */
-export function formatText(report: DoctorReport, options: TextFormatOptions = {}): string {
+/**
+ * The report as text, handed to `write` a few workloads at a time (the CLI writes each part to
+ * stdout as it comes: a report holds about half as many characters as its input, and one string
+ * of it, with the array joined into it, would be the largest thing the process holds).
+ */
+export function writeText(report: DoctorReport, write: (chunk: string) => void, options: TextFormatOptions = {}): void {
   const style = styleFor(options.color ?? false);
   const lines: string[] = [];
+  // Parts end at line ends: their concatenation is the lines joined with '\n', and a final '\n'.
+  const flush = () => {
+    if (lines.length === 0) return;
+    write(`${lines.join('\n')}\n`);
+    lines.length = 0;
+  };
   for (const diagnosis of report.workloads) {
     formatWorkload(diagnosis, style, lines);
     lines.push('');
+    if (lines.length >= FLUSH_LINES) flush();
   }
   for (const problem of report.problems) lines.push(`${style.warning('unusable:')} ${describeProblem(problem)}`);
   for (const note of report.inputNotes) lines.push(`${style.dim('note:')} ${describeLocation(note.location)}: ${note.message}`);
@@ -126,5 +137,15 @@ export function formatText(report: DoctorReport, options: TextFormatOptions = {}
   const unusable = report.problems.length > 0 ? `; ${plural(report.problems.length, 'input')} unusable` : '';
   const counts = `${plural(report.errorCount, 'error')}, ${plural(report.warningCount, 'warning')} in ${workloads} (${plural(report.objectCount, 'object')} read${unusable})`;
   lines.push(report.errorCount > 0 ? style.error(`✖ ${counts}`) : report.warningCount > 0 || report.problems.length > 0 ? style.warning(`! ${counts}`) : style.ok(`✔ ${counts}`));
-  return `${lines.join('\n')}\n`;
+  flush();
+}
+
+/** Lines gathered before {@link writeText} hands them on: a few workloads' worth. */
+const FLUSH_LINES = 400;
+
+/** The report as text for a terminal: one block per workload, findings with their fix, a summary line. */
+export function formatText(report: DoctorReport, options: TextFormatOptions = {}): string {
+  const parts: string[] = [];
+  writeText(report, (chunk) => parts.push(chunk), options);
+  return parts.join('');
 }
