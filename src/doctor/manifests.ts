@@ -1,3 +1,4 @@
+import { fastLoad } from './input/block-yaml';
 import { isYamlException, safeLoadAll } from './input/js-yaml';
 import { splitDocuments, type DocumentChunk } from './input/documents';
 import { DocumentLocator, type FieldPath } from './input/locate';
@@ -158,7 +159,8 @@ function readChunk(file: string, chunk: DocumentChunk): ChunkRead {
     return { file, document: chunk.index, line: chunk.line, message: `document ${chunk.index} cannot be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}), so it is skipped` };
   };
   try {
-    return { values: safeLoadAll(chunk.text, { filename: file }), duplicates: [] };
+    // The block-style subset most manifests are written in is read without js-yaml; the rest by js-yaml.
+    return { values: fastLoad(chunk.text) ?? safeLoadAll(chunk.text, { filename: file }), duplicates: [] };
   } catch (error) {
     if (!isYamlException(error) || !/duplicated mapping key/.test(error.reason)) return { error: problem(error) };
   }
