@@ -216,6 +216,9 @@ class BlockReader {
         this.indent = -1;
         return;
       }
+      // js-yaml takes `---` at the start of a document as its marker even when content follows
+      // without a space (`---apiVersion: v1`), and then fails.
+      if (this.atStart && p === start && c === DASH && text.charCodeAt(p + 1) === DASH && text.charCodeAt(p + 2) === DASH) throw GIVE_UP;
       this.atStart = false;
       this.lineStart = start;
       this.pos = p;
