@@ -184,8 +184,12 @@ function resolveTag(text: string): GoTag {
 
 /** {@link resolveTag} for a scalar that starts with a digit, a sign or `.`. */
 function resolveNumber(text: string, first: number): GoTag {
-  // The common case, a decimal integer without a leading zero (`8080`, `10001`), without regex or allocation.
+  // The common case, a decimal integer without a leading zero (`8080`, `10001`) or `0`, without regex or allocation.
   const length = text.length;
+  if (first === 0x30 && length === 1) {
+    resolvedValue = 0;
+    return INT;
+  }
   if (first >= 0x31 && first <= 0x39 && length <= 15) {
     let value = first - 0x30;
     let i = 1;
@@ -218,6 +222,14 @@ function resolveNumber(text: string, first: number): GoTag {
     case '-.INF':
       resolvedValue = -Infinity;
       return FLOAT;
+  }
+  // A character no number has (`250m`, `256Mi`, an image name): a string, without the regexes below.
+  for (let i = 1; i < length; i += 1) {
+    const c = text.charCodeAt(i) | 0x20; // letters in lower case, `_` as 0x7f
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || c === 0x78 || c === 0x6f || c === 0x7f || c === 0x2e || c === 0x2b || c === 0x2d)) {
+      resolvedValue = text;
+      return STR;
+    }
   }
   if (first === 0x2e) {
     if (!DOT_FLOAT.test(text)) return (resolvedValue = text), STR;
