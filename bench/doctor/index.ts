@@ -19,8 +19,9 @@
  *
  * It prints the kinds, MB/s, the ratio doctor/js-yaml (target ≤ 1.5 on 2 MiB), the peak RSS
  * of each, the doctor's memory above an empty Node process as a multiple of the input (target
- * ≤ 10) and above its own one-object run, the load average, and the doctor's own phases
- * in-process. `--huge` also feeds a 200 MiB file to the CLI to show that the input limit
+ * ≤ 10) and above its own one-object run, the load average, the doctor's own phases
+ * in-process, and its YAML readers alone in-process (its fast path, `fastLoad`, and js-yaml's
+ * `safeLoadAll`, which reads what the fast path gives up on) in MB/s. `--huge` also feeds a 200 MiB file to the CLI to show that the input limit
  * refuses it with one line instead of a V8 heap abort. `--baseline DIR` also times another build
  * of the CLI (`DIR/cli.js`, e.g. the commit before a change, built with `tsc --outDir`) in the
  * same runs, for an A/B on the same machine load.
@@ -34,6 +35,9 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { diagnose, formatText, readManifestText } from '../../src/doctor';
 import { isReadKind } from '../../src/doctor/views/read';
+import { fastLoad } from '../../src/doctor/input/block-yaml';
+import { splitDocuments } from '../../src/doctor/input/documents';
+import { safeLoadAll } from '../../src/doctor/input/js-yaml';
 import { inputDocuments, type Mix } from './inputs';
 
 function flag(name: string, fallback: number): number {
@@ -155,6 +159,12 @@ function benchMix(mix: Mix): void {
   };
   phases();
   const inProcess = Array.from({ length: RUNS }, phases);
+  // The YAML readers alone, in this process, on the doctor's chunks: its fast path and js-yaml (its fallback).
+  const chunks = splitDocuments(text).map((chunk) => chunk.text);
+  const fastTaken = chunks.filter((chunk) => fastLoad(chunk) !== undefined).length;
+  const readAll = (read: (chunk: string) => unknown) => time(() => chunks.forEach(read)).ms;
+  const fastMs = median(Array.from({ length: RUNS }, () => readAll(fastLoad)));
+  const jsYamlMs = median(Array.from({ length: RUNS }, () => readAll((chunk) => safeLoadAll(chunk))));
 
   const mb = bytes / 1e6;
   const m = (runs: readonly ProcessRun[], key: 'ms' | 'cpuMs' | 'rssKiB') => median(runs.map((r) => r[key]));
@@ -181,6 +191,7 @@ function benchMix(mix: Mix): void {
     ...(BASELINE ? [`  doctor/baseline        ${(m(doctorRuns, 'cpuMs') / m(baselineRuns, 'cpuMs')).toFixed(2)} CPU, ${(m(doctorRuns, 'rssKiB') / m(baselineRuns, 'rssKiB')).toFixed(2)} peak RSS; baseline/js-yaml 4 ${(m(baselineRuns, 'cpuMs') / m(jsYamlRuns, 'cpuMs')).toFixed(2)} CPU, /js-yaml 3 ${(m(baselineRuns, 'cpuMs') / m(jsYaml3Runs, 'cpuMs')).toFixed(2)} CPU`] : []),
     `  memory above node      doctor ${((m(doctorRuns, 'rssKiB') - m(emptyRuns, 'rssKiB')) / 1024).toFixed(1)} MiB = ${memory.toFixed(1)} × the input (target ≤ 10); js-yaml 4 ${above(jsYamlRuns).toFixed(1)} ×, js-yaml 3 ${above(jsYaml3Runs).toFixed(1)} ×; doctor above its one-object run ${inputShare.toFixed(1)} ×${BASELINE ? `; baseline ${above(baselineRuns).toFixed(1)} ×` : ''}`,
     `  in-process phases      read ${median(inProcess.map((p) => p.read)).toFixed(0)} ms, diagnose ${median(inProcess.map((p) => p.diagnose)).toFixed(0)} ms, format ${median(inProcess.map((p) => p.format)).toFixed(0)} ms`,
+    `  in-process YAML        fastLoad ${(mb / (fastMs / 1000)).toFixed(1)} MB/s (${fastTaken} of ${chunks.length} documents, the rest left to js-yaml), js-yaml safeLoadAll ${(mb / (jsYamlMs / 1000)).toFixed(1)} MB/s: ${(jsYamlMs / fastMs).toFixed(2)} ×`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   allLines.push(...lines);
