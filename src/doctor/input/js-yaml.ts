@@ -79,13 +79,6 @@ const jsYaml = require('js-yaml') as JsYaml;
  * string: the doctor and the retrofit would not see what the cluster sees.
  */
 
-const GO_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
-const GO_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
-const GO_FLOAT_WORDS: ReadonlyMap<string, number> = new Map([
-  ...['.nan', '.NaN', '.NAN'].map((s) => [s, NaN] as const),
-  ...['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF'].map((s) => [s, Infinity] as const),
-  ...['-.inf', '-.Inf', '-.INF'].map((s) => [s, -Infinity] as const),
-]);
 /** go-yaml v2 resolve.go `yamlStyleFloat`, tried on the text without `_`. */
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 /** A scalar starting with `.` that Go's ParseFloat takes (Go float literal: `_` between digits). */
@@ -95,48 +88,240 @@ const GO_INT = /^([-+]?)(?:0[xX]([0-9a-fA-F]+)|0[oO]([0-7]+)|0[bB]([01]+)|(0[0-7
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 
-/** What go-yaml v2 resolves a plain scalar to when it is a number (its tag and value), or undefined. */
-function goNumber(data: string): { readonly int: boolean; readonly value: number } | undefined {
-  const word = GO_FLOAT_WORDS.get(data);
-  if (word !== undefined) return { int: false, value: word };
-  const first = data.charCodeAt(0);
-  if (first === 0x2e) return DOT_FLOAT.test(data) ? { int: false, value: Number(data.replace(/_/g, '')) } : undefined;
-  if (!(first >= 0x30 && first <= 0x39) && first !== 0x2b && first !== 0x2d) return undefined;
-  const plain = data.replace(/_/g, '');
+/** The tag go-yaml v2 gives a plain scalar ({@link resolveTag}); its value is left in {@link resolvedValue}. */
+const STR = 0;
+const NULL = 1;
+const BOOL = 2;
+const INT = 3;
+const FLOAT = 4;
+type GoTag = typeof STR | typeof NULL | typeof BOOL | typeof INT | typeof FLOAT;
+
+/** The value of the last {@link resolveTag}: a module variable, so that resolving a scalar allocates nothing. */
+let resolvedValue: unknown;
+
+/**
+ * go-yaml v2's resolution of a plain scalar: its tag, with its value in {@link resolvedValue}.
+ * The first character decides which spellings can apply (resolve.go's own `resolveTable` hint),
+ * so that an ordinary string (`apps/v1`, `nginx`) costs one comparison, or a length test when it
+ * starts with a letter that begins a boolean or null spelling.
+ */
+function resolveTag(text: string): GoTag {
+  const first = text.charCodeAt(0);
+  switch (first) {
+    case 0x7e: // ~
+      return text.length === 1 ? ((resolvedValue = null), NULL) : ((resolvedValue = text), STR);
+    case 0x6e: // n
+    case 0x4e: // N
+    case 0x79: // y
+    case 0x59: // Y
+    case 0x74: // t
+    case 0x54: // T
+    case 0x66: // f
+    case 0x46: // F
+    case 0x6f: // o
+    case 0x4f: // O
+      if (text.length <= 5) {
+        switch (text) {
+          case 'null':
+          case 'Null':
+          case 'NULL':
+            resolvedValue = null;
+            return NULL;
+          case 'y':
+          case 'Y':
+          case 'yes':
+          case 'Yes':
+          case 'YES':
+          case 'true':
+          case 'True':
+          case 'TRUE':
+          case 'on':
+          case 'On':
+          case 'ON':
+            resolvedValue = true;
+            return BOOL;
+          case 'n':
+          case 'N':
+          case 'no':
+          case 'No':
+          case 'NO':
+          case 'false':
+          case 'False':
+          case 'FALSE':
+          case 'off':
+          case 'Off':
+          case 'OFF':
+            resolvedValue = false;
+            return BOOL;
+        }
+      }
+      resolvedValue = text;
+      return STR;
+    case 0x2e: // .
+    case 0x2b: // +
+    case 0x2d: // -
+    case 0x30:
+    case 0x31:
+    case 0x32:
+    case 0x33:
+    case 0x34:
+    case 0x35:
+    case 0x36:
+    case 0x37:
+    case 0x38:
+    case 0x39:
+      return resolveNumber(text, first);
+    default:
+      // resolve.go: "" is null (reached only through an explicit tag: a plain scalar is never empty).
+      if (text.length === 0) {
+        resolvedValue = null;
+        return NULL;
+      }
+      resolvedValue = text;
+      return STR;
+  }
+}
+
+/** {@link resolveTag} for a scalar that starts with a digit, a sign or `.`. */
+function resolveNumber(text: string, first: number): GoTag {
+  // The common case, a decimal integer without a leading zero (`8080`, `10001`) or `0`, without regex or allocation.
+  const length = text.length;
+  if (first === 0x30 && length === 1) {
+    resolvedValue = 0;
+    return INT;
+  }
+  if (first >= 0x31 && first <= 0x39 && length <= 15) {
+    let value = first - 0x30;
+    let i = 1;
+    for (; i < length; i += 1) {
+      const c = text.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) break;
+      value = value * 10 + (c - 0x30);
+    }
+    if (i === length) {
+      resolvedValue = value;
+      return INT;
+    }
+  }
+  switch (text) {
+    case '.nan':
+    case '.NaN':
+    case '.NAN':
+      resolvedValue = NaN;
+      return FLOAT;
+    case '.inf':
+    case '.Inf':
+    case '.INF':
+    case '+.inf':
+    case '+.Inf':
+    case '+.INF':
+      resolvedValue = Infinity;
+      return FLOAT;
+    case '-.inf':
+    case '-.Inf':
+    case '-.INF':
+      resolvedValue = -Infinity;
+      return FLOAT;
+  }
+  // A character no number has (`250m`, `256Mi`, an image name): a string, without the regexes below.
+  for (let i = 1; i < length; i += 1) {
+    const c = text.charCodeAt(i) | 0x20; // letters in lower case, `_` as 0x7f
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || c === 0x78 || c === 0x6f || c === 0x7f || c === 0x2e || c === 0x2b || c === 0x2d)) {
+      resolvedValue = text;
+      return STR;
+    }
+  }
+  if (first === 0x2e) {
+    if (!DOT_FLOAT.test(text)) return (resolvedValue = text), STR;
+    resolvedValue = Number(text.replace(/_/g, ''));
+    return FLOAT;
+  }
+  const plain = text.includes('_') ? text.replace(/_/g, '') : text;
   const int = GO_INT.exec(plain);
   if (int) {
     const [, sign, hex, oct, bin, leadingZero, dec] = int;
     const magnitude = hex !== undefined ? BigInt(`0x${hex}`) : oct !== undefined ? BigInt(`0o${oct}`) : bin !== undefined ? BigInt(`0b${bin}`) : leadingZero !== undefined ? BigInt(`0o${leadingZero.slice(1) || '0'}`) : BigInt(dec!);
     // ParseInt takes -2^63..2^63-1; ParseUint (no sign) up to 2^64-1; beyond, a float if the text looks like one.
     const fits = sign === '-' ? magnitude <= INT64_MAX + 1n : sign === '+' ? magnitude <= INT64_MAX : magnitude <= UINT64_MAX;
-    if (fits) return { int: true, value: Number(sign === '-' ? -magnitude : magnitude) };
+    if (fits) {
+      resolvedValue = Number(sign === '-' ? -magnitude : magnitude);
+      return INT;
+    }
   }
-  return YAML_STYLE_FLOAT.test(plain) ? { int: false, value: Number(plain) } : undefined;
+  if (YAML_STYLE_FLOAT.test(plain)) {
+    resolvedValue = Number(plain);
+    return FLOAT;
+  }
+  resolvedValue = text;
+  return STR;
 }
+
+/**
+ * The value go-yaml v2 (so Kubernetes) gives a plain scalar: `null`, a boolean, a number or the
+ * text itself (the very string passed in). The one definition of the rules above: the js-yaml
+ * schema's types below and the doctor's fast reader (`block-yaml.ts`) both call it.
+ */
+export function resolvePlain(text: string): unknown {
+  resolveTag(text);
+  return resolvedValue;
+}
+
+/*
+ * js-yaml asks each implicit type in turn whether it `resolve`s a plain scalar, then the one that
+ * does to `construct` it, always with the same string: the last resolution is kept so that the
+ * text is classified once, whichever type asks.
+ */
+let lastText: string | undefined;
+let lastTag: GoTag = STR;
+let lastValue: unknown;
+
+function tagOf(data: string): GoTag {
+  if (data !== lastText) {
+    lastTag = resolveTag(data);
+    lastValue = resolvedValue;
+    lastText = data;
+  }
+  return lastTag;
+}
+
+function valueOf(data: string): unknown {
+  tagOf(data);
+  return lastValue;
+}
+
+const GO_NULL = new jsYaml.Type('tag:yaml.org,2002:null', {
+  kind: 'scalar',
+  // `data` is null for a node with no content (`key:`, or an explicit `!!null` alone).
+  resolve: (data) => data === null || tagOf(data) === NULL,
+  construct: () => null,
+});
 
 const GO_BOOL = new jsYaml.Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
-  resolve: (data) => data !== null && (GO_TRUE.has(data) || GO_FALSE.has(data)),
-  construct: (data) => GO_TRUE.has(data),
+  resolve: (data) => data !== null && tagOf(data) === BOOL,
+  construct: valueOf,
 });
 
 const GO_INT_TYPE = new jsYaml.Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
-  resolve: (data) => data !== null && goNumber(data)?.int === true,
-  construct: (data) => goNumber(data)!.value,
+  resolve: (data) => data !== null && tagOf(data) === INT,
+  construct: valueOf,
 });
 
 const GO_FLOAT = new jsYaml.Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
   // Reached for plain scalars no int took, and for `!!float` (which go-yaml also grants an int).
-  resolve: (data) => data !== null && goNumber(data) !== undefined,
-  construct: (data) => goNumber(data)!.value,
+  resolve: (data) => {
+    if (data === null) return false;
+    const tag = tagOf(data);
+    return tag === FLOAT || tag === INT;
+  },
+  construct: valueOf,
 });
 
 /**
  * The schema Kubernetes reads manifests with, as far as the doctor sees it: go-yaml v2's
- * resolution of plain scalars (above; js-yaml's core null type already has go-yaml's null
- * spellings), merge keys (`<<`), the explicit `!!binary`, `!!omap`, `!!pairs` and `!!set` tags
+ * resolution of plain scalars (above, {@link resolvePlain}), merge keys (`<<`), the explicit `!!binary`, `!!omap`, `!!pairs` and `!!set` tags
  * js-yaml's default schema knows, and no timestamp type: a scalar such as `2024-01-01` stays
  * the string it is written as (with an explicit `!!timestamp` tag too). kubectl, Helm and the
  * API server decode YAML with sigs.k8s.io/yaml (`yaml.go`: `YAMLToJSON` unmarshals into
@@ -145,11 +330,11 @@ const GO_FLOAT = new jsYaml.Type('tag:yaml.org,2002:float', {
  * unmarshals timestamp-like values into interface{} will continue to see a string and not a
  * time.Time" (`n.value`, the text as written; go-yaml v3 keeps that rule, "TODO(v4) Drop
  * this"). js-yaml's default schema would make it a `Date`, which no label, annotation or
- * selector value is. The go-yaml types take the place of core's bool, int and float (same tag:
+ * selector value is. The go-yaml types take the place of core's null, bool, int and float (same tag:
  * js-yaml's `extend` replaces a type of the same tag where it stood).
  */
 const KUBERNETES_SCHEMA = jsYaml.CORE_SCHEMA.extend({
-  implicit: [GO_BOOL, GO_INT_TYPE, GO_FLOAT, jsYaml.types.merge],
+  implicit: [GO_NULL, GO_BOOL, GO_INT_TYPE, GO_FLOAT, jsYaml.types.merge],
   explicit: [
     new jsYaml.Type('tag:yaml.org,2002:timestamp', {
       kind: 'scalar',
