@@ -145,6 +145,41 @@ function newlines(count: number): string {
   return count < NEWLINES.length ? NEWLINES[count]! : '\n'.repeat(count);
 }
 
+/**
+ * Short scalar values, one string each across documents (`TCP`, `http`, `app`, label values):
+ * V8 copies a slice shorter than 13 characters into a string of its own, and every such copy
+ * in a kept object survives two scavenges (copied each time) before it reaches the old space.
+ * Strings are values, so sharing one is invisible to the caller. Bounded: cleared when full.
+ */
+const SHORT = 13;
+const SHARED_MAX = 4096;
+let sharedStrings = new Map<string, string>();
+function shared(value: string): string {
+  if (value.length >= SHORT) return value;
+  const known = sharedStrings.get(value);
+  if (known !== undefined) return known;
+  if (sharedStrings.size >= SHARED_MAX) sharedStrings = new Map();
+  sharedStrings.set(value, value);
+  return value;
+}
+
+/**
+ * Plain keys already read (so known to resolve to themselves), each as the internalized string
+ * V8 keeps for a property name. A fresh slice used as a key makes every keyed load and store
+ * (the duplicate check, then the store) look it up in V8's string table: about a third of the
+ * main thread's reading time in a cold profile of the 2 MiB workloads input. A manifest has a
+ * few hundred distinct keys; bounded anyway (cleared when full).
+ */
+const PLAIN_KEYS_MAX = 4096;
+const plainKeys = new Map<string, string>();
+function rememberPlainKey(key: string): string {
+  if (plainKeys.size >= PLAIN_KEYS_MAX) plainKeys.clear();
+  // Property names are internalized; Object.keys gives that string back.
+  const name = Object.keys({ [key]: null })[0] ?? key;
+  plainKeys.set(name, name);
+  return name;
+}
+
 class BlockReader {
   private pos = 0;
   /** Offset of the line {@link indent} describes. */
@@ -284,7 +319,7 @@ class BlockReader {
       }
       this.endOfLine();
       this.nextLine();
-      return value;
+      return shared(value);
     }
     if (c === LBRACKET || c === LBRACE) {
       const value = this.flow();
@@ -307,14 +342,16 @@ class BlockReader {
     const value = resolvePlain(text.slice(start, this.plainEnd));
     this.endOfLine();
     this.nextLine();
-    return value;
+    return typeof value === 'string' ? shared(value) : value;
   }
 
   /** A plain key: the text as written, which must resolve to itself (js-yaml makes `true:` the key `'true'`, `1:` the key `'1'`). */
   private plainKey(start: number): string {
     const key = this.text.slice(start, this.plainEnd);
+    const known = plainKeys.get(key);
+    if (known !== undefined) return known;
     if (resolvePlain(key) !== key || key === '__proto__' || key === '<<') throw GIVE_UP;
-    return key;
+    return rememberPlainKey(key);
   }
 
   /** A block mapping at `column` whose first key has been read (`pos` after its `:`). */
