@@ -148,29 +148,31 @@ interface Duplicate {
 
 type ChunkRead = { readonly values: unknown[]; readonly duplicates: Duplicate[] } | { readonly error: InputProblem };
 
+/** Why a chunk cannot be read (a function, not a closure made for every chunk read). */
+function chunkProblem(file: string, chunk: DocumentChunk, error: unknown): InputProblem {
+  if (isYamlException(error) && error.mark) {
+    return { file, document: chunk.index, line: chunk.line + error.mark.line, column: error.mark.column + 1, message: `document ${chunk.index} is not valid YAML (${error.reason}), so it is skipped` };
+  }
+  return { file, document: chunk.index, line: chunk.line, message: `document ${chunk.index} cannot be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}), so it is skipped` };
+}
+
 function readChunk(file: string, chunk: DocumentChunk): ChunkRead {
   const aliases = chunk.text.includes('*') ? (chunk.text.match(ALIAS)?.length ?? 0) : 0;
   if (aliases > MAX_ALIASES) {
     return { error: { file, document: chunk.index, line: chunk.line, message: `document ${chunk.index} uses ${aliases} aliases; Kubernetes' YAML decoder refuses more than ${MAX_ALIASES} (excessive aliasing), so this document is skipped` } };
   }
-  const problem = (error: unknown): InputProblem => {
-    if (isYamlException(error) && error.mark) {
-      return { file, document: chunk.index, line: chunk.line + error.mark.line, column: error.mark.column + 1, message: `document ${chunk.index} is not valid YAML (${error.reason}), so it is skipped` };
-    }
-    return { file, document: chunk.index, line: chunk.line, message: `document ${chunk.index} cannot be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}), so it is skipped` };
-  };
   try {
     // The block-style subset most manifests are written in is read without js-yaml; the rest by js-yaml.
     return { values: fastLoad(chunk.text) ?? safeLoadAll(chunk.text, { filename: file }), duplicates: [] };
   } catch (error) {
-    if (!isYamlException(error) || !/duplicated mapping key/.test(error.reason)) return { error: problem(error) };
+    if (!isYamlException(error) || !/duplicated mapping key/.test(error.reason)) return { error: chunkProblem(file, chunk, error) };
   }
   // Duplicate keys: the last value wins, as in Helm and kubectl (go-yaml v2, non-strict).
   try {
     const values = safeLoadAll(chunk.text, { filename: file, json: true });
     return { values, duplicates: duplicateKeys(chunk) };
   } catch (error) {
-    return { error: problem(error) };
+    return { error: chunkProblem(file, chunk, error) };
   }
 }
 

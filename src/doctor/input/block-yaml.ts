@@ -145,6 +145,41 @@ function newlines(count: number): string {
   return count < NEWLINES.length ? NEWLINES[count]! : '\n'.repeat(count);
 }
 
+/**
+ * Short scalar values, one string each across documents (`TCP`, `http`, `app`, label values):
+ * V8 copies a slice shorter than 13 characters into a string of its own, and every such copy
+ * in a kept object survives two scavenges (copied each time) before it reaches the old space.
+ * Strings are values, so sharing one is invisible to the caller. Bounded: cleared when full.
+ */
+const SHORT = 13;
+const SHARED_MAX = 4096;
+let sharedStrings = new Map<string, string>();
+function shared(value: string): string {
+  if (value.length >= SHORT) return value;
+  const known = sharedStrings.get(value);
+  if (known !== undefined) return known;
+  if (sharedStrings.size >= SHARED_MAX) sharedStrings = new Map();
+  sharedStrings.set(value, value);
+  return value;
+}
+
+/**
+ * Plain keys already read (so known to resolve to themselves), each as the internalized string
+ * V8 keeps for a property name. A fresh slice used as a key makes every keyed load and store
+ * (the duplicate check, then the store) look it up in V8's string table: about a third of the
+ * main thread's reading time in a cold profile of the 2 MiB workloads input. A manifest has a
+ * few hundred distinct keys; bounded anyway (cleared when full).
+ */
+const PLAIN_KEYS_MAX = 4096;
+const plainKeys = new Map<string, string>();
+function rememberPlainKey(key: string): string {
+  if (plainKeys.size >= PLAIN_KEYS_MAX) plainKeys.clear();
+  // Property names are internalized; Object.keys gives that string back.
+  const name = Object.keys({ [key]: null })[0] ?? key;
+  plainKeys.set(name, name);
+  return name;
+}
+
 class BlockReader {
   private pos = 0;
   /** Offset of the line {@link indent} describes. */
@@ -284,7 +319,7 @@ class BlockReader {
       }
       this.endOfLine();
       this.nextLine();
-      return value;
+      return shared(value);
     }
     if (c === LBRACKET || c === LBRACE) {
       const value = this.flow();
@@ -307,14 +342,16 @@ class BlockReader {
     const value = resolvePlain(text.slice(start, this.plainEnd));
     this.endOfLine();
     this.nextLine();
-    return value;
+    return typeof value === 'string' ? shared(value) : value;
   }
 
   /** A plain key: the text as written, which must resolve to itself (js-yaml makes `true:` the key `'true'`, `1:` the key `'1'`). */
   private plainKey(start: number): string {
     const key = this.text.slice(start, this.plainEnd);
+    const known = plainKeys.get(key);
+    if (known !== undefined) return known;
     if (resolvePlain(key) !== key || key === '__proto__' || key === '<<') throw GIVE_UP;
-    return key;
+    return rememberPlainKey(key);
   }
 
   /** A block mapping at `column` whose first key has been read (`pos` after its `:`). */
@@ -325,7 +362,24 @@ class BlockReader {
     let key = firstKey;
     for (;;) {
       if (result[key] !== undefined && hasOwn.call(result, key)) throw GIVE_UP;
-      result[key] = this.mappingValue(column);
+      // The value after the key's `:`: on the same line, or on the lines below. Written out here
+      // rather than in a method of its own: V8 inlined such a method into this one and also
+      // compiled it on its own, one more TurboFan compile (on a worker thread) of the same code.
+      let at = this.pos;
+      let next = text.charCodeAt(at);
+      while (next === SPACE) next = text.charCodeAt(++at);
+      this.pos = at;
+      let value: unknown = null;
+      if (next !== LF && next !== HASH) value = this.node(column, AFTER_KEY);
+      else {
+        this.endOfLine();
+        this.nextLine();
+        if (this.indent > column) value = this.node(column, OWN_LINE);
+        // A sequence may sit at its key's indentation (js-yaml composeNode: "block sequences are
+        // allowed to have same indentation level as the parent").
+        else if (this.indent === column && text.charCodeAt(this.pos) === DASH && isBlank(text.charCodeAt(this.pos + 1))) value = this.sequence(column);
+      }
+      result[key] = value;
       if (this.indent !== column) {
         if (this.indent > column) throw GIVE_UP;
         break;
@@ -347,23 +401,6 @@ class BlockReader {
     }
     this.depth -= 1;
     return result;
-  }
-
-  /** The value after a key's `:` in a mapping at `column`: on the same line, or on the lines below. */
-  private mappingValue(column: number): unknown {
-    const text = this.text;
-    let p = this.pos;
-    let c = text.charCodeAt(p);
-    while (c === SPACE) c = text.charCodeAt(++p);
-    this.pos = p;
-    if (c !== LF && c !== HASH) return this.node(column, AFTER_KEY);
-    this.endOfLine();
-    this.nextLine();
-    if (this.indent > column) return this.node(column, OWN_LINE);
-    // A sequence may sit at its key's indentation (js-yaml composeNode: "block sequences are
-    // allowed to have same indentation level as the parent").
-    if (this.indent === column && text.charCodeAt(this.pos) === DASH && isBlank(text.charCodeAt(this.pos + 1))) return this.sequence(column);
-    return null;
   }
 
   /** A block sequence whose first `-` is at `pos`, column `column`. */

@@ -34,9 +34,13 @@ function markerAt(text: string, pos: number): '---' | '...' | undefined {
 
 /** Whether a chunk without a `---` marker holds anything but blank lines, comments and directives. */
 function hasContent(text: string): boolean {
-  for (const line of text.split('\n')) {
-    const trimmed = line.trim();
+  // Line by line without splitting the text into an array of lines.
+  for (let start = 0; start < text.length; ) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    const trimmed = text.slice(start, end).trim();
     if (trimmed !== '' && !trimmed.startsWith('#') && !trimmed.startsWith('%') && trimmed !== '...') return true;
+    start = end + 1;
   }
   return false;
 }
