@@ -301,8 +301,10 @@ class FixBuilder {
 
   result(): Fix {
     // Each note is a sentence of its own.
-    const sentences = this.notes.map((note) => `${note.charAt(0).toUpperCase()}${note.slice(1)}`);
-    return { fix: this.fragments, ...(sentences.length > 0 && { fixNote: sentences.join(' ') }) };
+    // Member by member (a spread in a literal is a runtime call in V8 11; this runs for every finding).
+    const fix: Mutable<Fix> = { fix: this.fragments };
+    if (this.notes.length > 0) fix.fixNote = this.notes.map((note) => `${note.charAt(0).toUpperCase()}${note.slice(1)}`).join(' ');
+    return fix;
   }
 }
 
