@@ -2,6 +2,7 @@ import { checkSettings, ruleInfo } from '../rules';
 import { extractSettings, type Extraction } from './extract';
 import { attributeChanges, fixFor, PlanCache } from './fix';
 import { fixSafety } from './fix-safety';
+import type { Mutable } from './json';
 import { Inventory } from './inventory';
 import { readManifestText, type InputNote, type InputProblem, type ManifestObject, type ManifestSource } from './manifests';
 import { resolveDoctorOptions, type DoctorOptions } from './options';
@@ -37,22 +38,24 @@ function diagnoseTarget(target: Target, extraction: Extraction, plans: PlanCache
       fixNote: fix.fixNote,
     };
   });
-  return {
-    workload: workloadRef,
-    location: workload.manifest.location,
-    ...(target.protocol !== undefined && { protocol: target.protocol }),
-    ...(frontend !== undefined && { provisioner: frontend.targetGroup.provisioner }),
-    ...(container !== undefined && { container }),
-    containerReason: serving.reason,
-    ...(serving.injected !== undefined && { injected: serving.injected }),
-    ...(frontend !== undefined && { frontend: frontend.ref }),
-    budget: extraction.budget,
-    assumptions: extraction.assumptions,
-    unknown: extraction.unknown,
-    notes: extraction.notes,
-    settings: extraction.settings,
-    findings,
-  };
+  // Built member by member rather than as a literal of conditional spreads (V8 11 defines every
+  // member after a spread with a runtime call; this runs for every workload): the same members,
+  // in the same order, so the JSON reads as before.
+  // The required members are all set below, before it is returned.
+  const ordered = { workload: workloadRef, location: workload.manifest.location } as Mutable<WorkloadDiagnosis>;
+  if (target.protocol !== undefined) ordered.protocol = target.protocol;
+  if (frontend !== undefined) ordered.provisioner = frontend.targetGroup.provisioner;
+  if (container !== undefined) ordered.container = container;
+  ordered.containerReason = serving.reason;
+  if (serving.injected !== undefined) ordered.injected = serving.injected;
+  if (frontend !== undefined) ordered.frontend = frontend.ref;
+  ordered.budget = extraction.budget;
+  ordered.assumptions = extraction.assumptions;
+  ordered.unknown = extraction.unknown;
+  ordered.notes = extraction.notes;
+  ordered.settings = extraction.settings;
+  ordered.findings = findings;
+  return ordered;
 }
 
 function summarize(objects: readonly ManifestObject[]): SourceSummary[] {

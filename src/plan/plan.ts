@@ -110,6 +110,11 @@ function completeBudget(b: CheckedBudget): ResolvedBudget | undefined {
 }
 
 /** Reads a derived number the checks have proven known. */
+/** A planned probe: its endpoint, then its timing. */
+function probeTiming(path: string, port: number, timing: { readonly periodSeconds: number; readonly timeoutSeconds: number; readonly failureThreshold: number }): PlannedProbe {
+  return { path, port, periodSeconds: timing.periodSeconds, timeoutSeconds: timing.timeoutSeconds, failureThreshold: timing.failureThreshold };
+}
+
 function known<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`grpc-drain internal error: ${what} unknown in a plan that passed its checks`);
   return value;
@@ -184,9 +189,12 @@ export function planDrain(budget: DrainBudget = {}, options: PlanDrainOptions = 
     terminationGracePeriodSeconds: grace,
     deregistrationDelaySeconds: delay,
     healthCheck,
-    readinessProbe: { path: resolved.readinessPath, port: resolved.healthPort, ...READINESS_PROBE_TIMING },
-    livenessProbe: { path: resolved.livenessPath, port: resolved.healthPort, ...LIVENESS_PROBE_TIMING },
-    rollout: { ...ROLLOUT_SURGE, minReadySeconds: known(settings.rollout?.minReadySeconds, 'minReadySeconds') },
+    // Members written out rather than spread: in Node 20 (V8 11) a spread in an object literal
+    // is a runtime call, and the members after it too; the doctor makes a plan per distinct
+    // budget of its input. The same members, in the same order.
+    readinessProbe: probeTiming(resolved.readinessPath, resolved.healthPort, READINESS_PROBE_TIMING),
+    livenessProbe: probeTiming(resolved.livenessPath, resolved.healthPort, LIVENESS_PROBE_TIMING),
+    rollout: { maxSurge: ROLLOUT_SURGE.maxSurge, maxUnavailable: ROLLOUT_SURGE.maxUnavailable, minReadySeconds: known(settings.rollout?.minReadySeconds, 'minReadySeconds') },
     podDisruptionBudget: { maxUnavailable: PDB_MAX_UNAVAILABLE },
     targetGroupAttributes,
     serviceAnnotations,
