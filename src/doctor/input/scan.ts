@@ -31,10 +31,15 @@ export class Lines {
   /** 1 when blank or comment only. */
   readonly empty: Uint8Array;
   /**
-   * The key at each line's content, parsed on first use (`null`: no plain key there): each
-   * walk of the document passes the same lines.
+   * The key at each line's content, parsed on first use (`null`: no plain key there; its value's
+   * offset in {@link keyValues}): each walk of the document passes the same lines. Strings and
+   * numbers in two arrays made with the table, not an object per key kept in one made on first
+   * use: V8 compiled scanLocate against both (the object's allocation site, the lazily written
+   * field), and when they changed, threw the ~60 ms compile away and did it again
+   * (`--trace-deopt`: "code dependencies", Node 20).
    */
-  private keys: ({ key: string; value: number } | null | undefined)[] | undefined;
+  private readonly keyNames: (string | null | undefined)[];
+  private readonly keyValues: Int32Array;
 
   constructor(private readonly text: string) {
     // As `text.split('\n')`: a text ending with a line break has an empty last line, which no
@@ -46,13 +51,16 @@ export class Lines {
     this.content = new Int32Array(count);
     this.end = new Int32Array(count);
     this.empty = new Uint8Array(count);
+    this.keyNames = new Array<string | null | undefined>(count);
+    this.keyValues = new Int32Array(count);
     let start = 0;
     for (let line = 0; line < count; line += 1) {
       const newline = text.indexOf('\n', start);
       const end = newline === -1 ? text.length : newline;
       let content = start;
       while (content < end && text.charCodeAt(content) === 0x20) content += 1;
-      const c = text.charCodeAt(content);
+      // Not past the end: reading there made V8 deoptimize this loop ("out of bounds").
+      const c = content < end ? text.charCodeAt(content) : -1;
       this.start[line] = start;
       this.content[line] = content;
       this.end[line] = end > start && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
@@ -66,12 +74,20 @@ export class Lines {
     return this.content[line]! - this.start[line]!;
   }
 
-  /** {@link keyAt} of a line's content, once per line. */
-  key(line: number): { key: string; value: number } | undefined {
-    const keys = (this.keys ??= new Array<{ key: string; value: number } | null | undefined>(this.count));
-    let key = keys[line];
-    if (key === undefined) keys[line] = key = keyAt(this.text, this.content[line]!, this.end[line]!) ?? null;
-    return key ?? undefined;
+  /** {@link keyAt} of a line's content, once per line: the key, or `undefined`. */
+  key(line: number): string | undefined {
+    let name = this.keyNames[line];
+    if (name === undefined) {
+      const key = keyAt(this.text, this.content[line]!, this.end[line]!);
+      this.keyNames[line] = name = key ? key.key : null;
+      if (key) this.keyValues[line] = key.value;
+    }
+    return name ?? undefined;
+  }
+
+  /** Where the value of the line's key starts (after {@link key} found one). */
+  keyValue(line: number): number {
+    return this.keyValues[line]!;
   }
 
   /** The 0-based line of an offset. */
@@ -112,6 +128,14 @@ function keyAt(text: string, offset: number, end: number): { key: string; value:
     if (hash !== -1 && hash < colon) return undefined;
     return { key: text.slice(offset, colon).trimEnd(), value: colon + 1 };
   }
+  return quotedOrOddKeyAt(text, offset, end);
+}
+
+/**
+ * {@link keyAt} for the rest (quoted keys, keys starting with a sign or punctuation), by KEY: a
+ * function of its own, so that the regex and JSON paths are not compiled into every walk.
+ */
+function quotedOrOddKeyAt(text: string, offset: number, end: number): { key: string; value: number } | undefined {
   const rest = text.slice(offset, end);
   const match = KEY.exec(rest);
   if (!match) return undefined;
@@ -169,12 +193,23 @@ export function scanLocate(text: string, lines: Lines, path: FieldPath): number 
         if (empty[i] || col > column) continue;
         if (col < column || (col === 0 && text.startsWith('...', at))) break;
         if (text.startsWith('<<', at) || text[at] === '?' || text[at] === '-') return GIVE_UP;
-        const key = at === contents[i] ? lines.key(i) : keyAt(text, at, ends[i]!);
-        if (!key) return GIVE_UP;
-        if (key.key === segment) {
+        let name: string | undefined;
+        let value = 0;
+        if (at === contents[i]) {
+          name = lines.key(i);
+          if (name !== undefined) value = lines.keyValue(i);
+        } else {
+          const key = keyAt(text, at, ends[i]!);
+          if (key) {
+            name = key.key;
+            value = key.value;
+          }
+        }
+        if (name === undefined) return GIVE_UP;
+        if (name === segment) {
           found = i;
           foundAt = at;
-          foundValue = key.value;
+          foundValue = value;
         }
       }
       if (found === -1) break;
