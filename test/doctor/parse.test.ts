@@ -165,7 +165,9 @@ describe('exact positions through the shared line table', () => {
   // lines, a `-` alone on its line, a document after the first, or a flow mapping (the parse).
   const first = ['apiVersion: v1', 'kind: Service', 'metadata:', '  name: a', '  # a comment', '  annotations:', '    x: "1"', 'spec:', '  ports:', '  -', '    name: grpc', '    port: 443', '---', ''].join('\n');
   const second = ['kind: Service', 'metadata: {name: b}', 'spec:', '  selector:', '    app: b', ''].join('\r\n');
-  const objects = readManifestText({ path: 't.yaml', text: first + second }).objects;
+  // Nested flow mappings and a flow sequence of them: every key where it is written.
+  const third = ['---', 'kind: Service', 'metadata: {name: c, annotations: {y: "2", z: x}}', 'spec:', '  ports: [{port: 80, name: grpc}]', ''].join('\n');
+  const objects = readManifestText({ path: 't.yaml', text: first + second + third }).objects;
 
   it.each([
     [0, [], 1, 1],
@@ -181,6 +183,13 @@ describe('exact positions through the shared line table', () => {
     [1, ['spec', 'selector', 'none'], 17, 3],
     // A flow mapping: the scan gives up and the parse answers, through the same line table.
     [1, ['metadata', 'name'], 15, 12],
+    // The first key of a nested flow mapping (js-yaml's listener opens it at its parent's key).
+    [2, ['metadata', 'annotations', 'y'], 21, 35],
+    [2, ['metadata', 'annotations', 'z'], 21, 43],
+    [2, ['metadata', 'annotations'], 21, 21],
+    [2, ['spec', 'ports', 0], 23, 11],
+    [2, ['spec', 'ports', 0, 'port'], 23, 12],
+    [2, ['spec', 'ports', 0, 'name'], 23, 22],
   ] as const)('object %i: %j is at line %i, column %i', (index, path, line, column) => {
     expect(objects[index]!.locate!(path)).toEqual({ file: 't.yaml', document: index + 1, line, column });
   });
