@@ -32,7 +32,6 @@ export const PLACEHOLDER = {
   livenessPath: '<LIVENESS_PATH>',
 } as const;
 
-
 function inRange(value: number | undefined, range: { readonly min: number; readonly max: number }): value is number {
   return value !== undefined && Number.isInteger(value) && value >= range.min && value <= range.max;
 }
