@@ -19,8 +19,12 @@
  * The proportions are fixed in inputs.ts (`objectsOf`), never tuned to the targets.
  *
  * It prints the kinds, MB/s, the ratio doctor/js-yaml (target ≤ 1.5 on 2 MiB), the peak RSS
- * of each, the doctor's memory above an empty Node process as a multiple of the input (target
- * ≤ 10) and above its own one-object run, the load average, the doctor's own phases
+ * of each, the memory the input costs (target ≤ 10 × the input): how much the peak RSS grows
+ * per byte of input from the 2 MiB file to one `--scale` (8) times larger of the same mix, for
+ * the doctor and js-yaml 4 — the fixed costs (Node, the modules, the code V8 compiles, its young
+ * generation, which grows to its 16 MiB semi-spaces on either file) cancel out; and, beside it,
+ * the doctor's memory above an empty Node process and above its own one-object run on the
+ * 2 MiB file, fixed costs included; the load average, the doctor's own phases
  * in-process, and its YAML readers alone in-process (its fast path, `fastLoad`, and js-yaml's
  * `safeLoadAll`, which reads what the fast path gives up on) in MB/s. `--huge` also feeds a 200 MiB file to the CLI to show that the input limit
  * refuses it with one line instead of a V8 heap abort. `--baseline DIR` also times another build
@@ -28,7 +32,7 @@
  * `node scripts/bundle-cli.js DIR`) in the
  * same runs, for an A/B on the same machine load.
  *
- *   npm run bench:doctor [-- --mib 2 --runs 5 --mix charts --huge --baseline bench/doctor/out/base/lib]
+ *   npm run bench:doctor [-- --mib 2 --scale 8 --runs 5 --mix charts --huge --baseline bench/doctor/out/base/lib]
  */
 import { execFileSync, spawnSync } from 'child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'fs';
@@ -36,7 +40,7 @@ import { cpus, loadavg } from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { diagnose, formatText, readManifestText } from '../../src/doctor';
-import { isReadKind } from '../../src/doctor/views/read';
+import { isReadKind, isWorkloadKind } from '../../src/doctor/views/read';
 import { fastLoad } from '../../src/doctor/input/block-yaml';
 import { splitDocuments } from '../../src/doctor/input/documents';
 import { safeLoadAll } from '../../src/doctor/input/js-yaml';
@@ -49,6 +53,8 @@ function flag(name: string, fallback: number): number {
 }
 
 const MIB = flag('mib', 2);
+/** The larger file is this many times the first (the memory the input costs is measured between them). */
+const SCALE = flag('scale', 8);
 const RUNS = Math.round(flag('runs', 5));
 const HUGE = process.argv.includes('--huge');
 const MIX_FLAG = process.argv.indexOf('--mix');
@@ -121,9 +127,11 @@ const allLines: string[] = [];
 function benchMix(mix: Mix): void {
   const file = path.join(OUT, `manifests-${mix}-${MIB}MiB.yaml`);
   const { documents, bytes, kinds } = generate(file, MIB * 1024 * 1024, mix);
-  const input = JSON.stringify(file);
-  const jsYamlScript = `const y = require('js-yaml'); y.loadAll(require('fs').readFileSync(${input}, 'utf8'), () => {});`;
-  const jsYaml3Script = `const y = require('js-yaml-3'); y.safeLoadAll(require('fs').readFileSync(${input}, 'utf8'), () => {});`;
+  const bigFile = path.join(OUT, `manifests-${mix}-${MIB * SCALE}MiB.yaml`);
+  const big = generate(bigFile, MIB * SCALE * 1024 * 1024, mix);
+  const loadAllOf = (name: string) => `const y = require('js-yaml'); y.loadAll(require('fs').readFileSync(${JSON.stringify(name)}, 'utf8'), () => {});`;
+  const jsYamlScript = loadAllOf(file);
+  const jsYaml3Script = `const y = require('js-yaml-3'); y.safeLoadAll(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'), () => {});`;
 
   // Warm the page cache and every path once, then alternate so that none gets a quieter machine.
   runNode([cli, 'doctor', file]);
@@ -137,6 +145,8 @@ function benchMix(mix: Mix): void {
   const floorRuns: ProcessRun[] = [];
   const baselineRuns: ProcessRun[] = [];
   const baselineFloorRuns: ProcessRun[] = [];
+  const bigRuns: ProcessRun[] = [];
+  const bigJsYamlRuns: ProcessRun[] = [];
   const load: number[] = [];
   for (let run = 0; run < RUNS; run += 1) {
     load.push(loadavg()[0]!);
@@ -145,18 +155,20 @@ function benchMix(mix: Mix): void {
     jsYaml3Runs.push(runNode(['-e', jsYaml3Script]));
     emptyRuns.push(runNode(['-e', '0']));
     floorRuns.push(runNode([cli, 'doctor', tiny]));
+    bigRuns.push(runNode([cli, 'doctor', bigFile]));
+    bigJsYamlRuns.push(runNode(['-e', loadAllOf(bigFile)]));
     if (BASELINE) {
       baselineRuns.push(runNode([BASELINE, 'doctor', file]));
       baselineFloorRuns.push(runNode([BASELINE, 'doctor', tiny]));
     }
   }
-  const failed = [...doctorRuns, ...baselineRuns].find((r) => r.status !== 0 && r.status !== 1);
+  const failed = [...doctorRuns, ...bigRuns, ...baselineRuns].find((r) => r.status !== 0 && r.status !== 1);
   if (failed) throw new Error(`the doctor exited ${failed.status}: ${failed.stderr}`);
 
   // The doctor's phases as the CLI runs them, in this process (after a warm-up).
   const text = readFileSync(file, 'utf8');
   const phases = () => {
-    const read = time(() => readManifestText({ path: file, text }, { keepWhole: isReadKind }));
+    const read = time(() => readManifestText({ path: file, text }, { keepWhole: isReadKind, readOnDemand: isWorkloadKind }));
     const report = time(() => diagnose(read.result.objects));
     const output = time(() => formatText(report.result));
     return { read: read.ms, diagnose: report.ms, format: output.ms, report: report.result };
@@ -176,8 +188,10 @@ function benchMix(mix: Mix): void {
   const cpuRatio3 = m(doctorRuns, 'cpuMs') / m(jsYaml3Runs, 'cpuMs');
   const ratio = m(doctorRuns, 'ms') / m(jsYamlRuns, 'ms');
   const above = (runs: readonly ProcessRun[]) => ((m(runs, 'rssKiB') - m(emptyRuns, 'rssKiB')) * 1024) / bytes;
-  const memory = above(doctorRuns);
   const inputShare = ((m(doctorRuns, 'rssKiB') - m(floorRuns, 'rssKiB')) * 1024) / bytes;
+  // What each further byte of input costs: peak RSS from the 2 MiB file to the larger one.
+  const perByte = (large: readonly ProcessRun[], small: readonly ProcessRun[]) => ((m(large, 'rssKiB') - m(small, 'rssKiB')) * 1024) / (big.bytes - bytes);
+  const memory = perByte(bigRuns, doctorRuns);
   const report = inProcess[0]!.report;
   const row = (label: string, runs: readonly ProcessRun[], rate = true) =>
     `  ${label.padEnd(22)} ${m(runs, 'ms').toFixed(0).padStart(5)} ms wall, ${m(runs, 'cpuMs').toFixed(0).padStart(5)} ms CPU${rate ? `  ${(mb / (m(runs, 'ms') / 1000)).toFixed(1).padStart(4)} MB/s` : '           '}  peak RSS ${(m(runs, 'rssKiB') / 1024).toFixed(1)} MiB`;
@@ -193,7 +207,10 @@ function benchMix(mix: Mix): void {
     row('empty node process', emptyRuns, false),
     `  ratio doctor/js-yaml   ${ratio.toFixed(2)} wall, ${cpuRatio.toFixed(2)} CPU against js-yaml 4 loadAll (target ≤ 1.5); ${(m(doctorRuns, 'ms') / m(jsYaml3Runs, 'ms')).toFixed(2)} wall, ${cpuRatio3.toFixed(2)} CPU against js-yaml 3 safeLoadAll`,
     ...(BASELINE ? [`  doctor/baseline        ${(m(doctorRuns, 'cpuMs') / m(baselineRuns, 'cpuMs')).toFixed(2)} CPU, ${(m(doctorRuns, 'rssKiB') / m(baselineRuns, 'rssKiB')).toFixed(2)} peak RSS; baseline/js-yaml 4 ${(m(baselineRuns, 'cpuMs') / m(jsYamlRuns, 'cpuMs')).toFixed(2)} CPU, /js-yaml 3 ${(m(baselineRuns, 'cpuMs') / m(jsYaml3Runs, 'cpuMs')).toFixed(2)} CPU`] : []),
-    `  memory above node      doctor ${((m(doctorRuns, 'rssKiB') - m(emptyRuns, 'rssKiB')) / 1024).toFixed(1)} MiB = ${memory.toFixed(1)} × the input (target ≤ 10); js-yaml 4 ${above(jsYamlRuns).toFixed(1)} ×, js-yaml 3 ${above(jsYaml3Runs).toFixed(1)} ×; doctor above its one-object run ${inputShare.toFixed(1)} ×${BASELINE ? `; baseline ${above(baselineRuns).toFixed(1)} ×` : ''}`,
+    row(`doctor, ${(big.bytes / 1024 / 1024).toFixed(0)} MiB`, bigRuns),
+    row(`js-yaml 4, ${(big.bytes / 1024 / 1024).toFixed(0)} MiB`, bigJsYamlRuns),
+    `  memory per input byte  doctor ${memory.toFixed(1)} × the input (peak RSS from ${(bytes / 1024 / 1024).toFixed(0)} to ${(big.bytes / 1024 / 1024).toFixed(0)} MiB; target ≤ 10), js-yaml 4 loadAll ${perByte(bigJsYamlRuns, jsYamlRuns).toFixed(1)} ×`,
+    `  memory above node      on ${(bytes / 1024 / 1024).toFixed(0)} MiB, fixed costs included: doctor ${((m(doctorRuns, 'rssKiB') - m(emptyRuns, 'rssKiB')) / 1024).toFixed(1)} MiB = ${above(doctorRuns).toFixed(1)} × the input; js-yaml 4 ${above(jsYamlRuns).toFixed(1)} ×, js-yaml 3 ${above(jsYaml3Runs).toFixed(1)} ×; doctor above its one-object run ${inputShare.toFixed(1)} ×${BASELINE ? `; baseline ${above(baselineRuns).toFixed(1)} ×` : ''}`,
     `  in-process phases      read ${median(inProcess.map((p) => p.read)).toFixed(0)} ms, diagnose ${median(inProcess.map((p) => p.diagnose)).toFixed(0)} ms, format ${median(inProcess.map((p) => p.format)).toFixed(0)} ms`,
     `  in-process YAML        fastLoad ${(mb / (fastMs / 1000)).toFixed(1)} MB/s (${fastTaken} of ${chunks.length} documents, the rest left to js-yaml), js-yaml safeLoadAll ${(mb / (jsYamlMs / 1000)).toFixed(1)} MB/s: ${(jsYamlMs / fastMs).toFixed(2)} ×`,
   ];
@@ -202,6 +219,7 @@ function benchMix(mix: Mix): void {
   // CPU time decides: wall time on a shared machine measures the neighbours too. Against either
   // js-yaml: the doctor's own (4) and the one it used before (3).
   if (Math.max(cpuRatio, cpuRatio3) > 1.5 || memory > 10) process.exitCode = 1;
+  rmSync(bigFile, { force: true });
 }
 
 for (const mix of MIXES) benchMix(mix);

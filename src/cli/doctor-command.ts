@@ -6,8 +6,8 @@ import type { Finding } from '../model';
 import { DrainBudgetError } from '../plan';
 // The modules a text report needs, not the doctor's barrel: the JSON and SARIF formatters are
 // loaded only when asked for (every module costs the CLI's start resolving and compiling it).
-import { diagnoseManifests } from '../doctor/doctor';
-import { describeProblem, writeText } from '../doctor/format/text';
+import { diagnoseManifests, diagnoseManifestsEach } from '../doctor/doctor';
+import { describeProblem, TextReportWriter } from '../doctor/format/text';
 import type { InputProblem, ManifestSource } from '../doctor/manifests';
 import { resolveDoctorOptions, type DoctorOptions } from '../doctor/options';
 import { budgetFlagLabel, budgetProblemLines, DEFAULT_MAX_INPUT_BYTES, readBudgetFlags, readManifestFlags, showSize } from './budget-flags';
@@ -173,16 +173,25 @@ export async function runDoctor(positional: readonly string[], command: Command,
   const { options, maxInputBytes } = resolved;
   const files = [...positional, ...(flags.filename ?? [])];
   const { sources, problems: unread } = await readSources(files, io, maxInputBytes);
-  const report = diagnoseManifests(sources, options, unread);
-  if (report.objectCount === 0) {
+  const nothingRead = (report: { objectCount: number; problems: readonly InputProblem[] }): void => {
+    if (report.objectCount > 0) return;
     // Nothing could be read: exit 2 with every reason.
     if (report.problems.length > 0) throw new UsageError(report.problems.map(describeProblem).join('\n'));
     throw new UsageError(`no Kubernetes objects in the input (${sources.map((s) => s.path).join(', ')}): nothing to diagnose`);
+  };
+  if (format === 'text') {
+    // Each workload is written as it is diagnosed and then let go (an input with no object has none).
+    const writer = new TextReportWriter((chunk) => io.stdout.write(chunk), { color: useColor(io, flags.color === false) });
+    const report = diagnoseManifestsEach(sources, options, unread, (diagnosis) => writer.workload(diagnosis));
+    nothingRead(report);
+    writer.end(report);
+    return report.errorCount > 0 ? EXIT.findings : EXIT.ok;
   }
+  const report = diagnoseManifests(sources, options, unread);
+  nothingRead(report);
   /* eslint-disable @typescript-eslint/no-require-imports */
   if (format === 'json') io.stdout.write((require('../doctor/format/json') as typeof import('../doctor/format/json')).formatJson(report));
-  else if (format === 'sarif') io.stdout.write((require('../doctor/format/sarif') as typeof import('../doctor/format/sarif')).formatSarif(report));
-  else writeText(report, (chunk) => io.stdout.write(chunk), { color: useColor(io, flags.color === false) });
+  else io.stdout.write((require('../doctor/format/sarif') as typeof import('../doctor/format/sarif')).formatSarif(report));
   /* eslint-enable @typescript-eslint/no-require-imports */
   return report.errorCount > 0 ? EXIT.findings : EXIT.ok;
 }

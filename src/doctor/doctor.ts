@@ -8,7 +8,7 @@ import { readManifestText, type InputNote, type InputProblem, type ManifestObjec
 import { resolveDoctorOptions, type DoctorOptions } from './options';
 import { pairTargets, type Target } from './pairing';
 import { findingPlace } from './place';
-import { isReadKind } from './views/read';
+import { isReadKind, isWorkloadKind } from './views/read';
 import type { DoctorFinding, DoctorReport, SourceSummary, WorkloadDiagnosis } from './types';
 
 function diagnoseTarget(target: Target, extraction: Extraction, plans: PlanCache): WorkloadDiagnosis {
@@ -75,6 +75,52 @@ export interface InputReport {
   readonly notes?: readonly InputNote[];
 }
 
+/** A report whose workload diagnoses were handed on one by one instead of kept (see {@link diagnoseEach}). */
+export type StreamedReport = Omit<DoctorReport, 'workloads'> & { readonly workloadCount: number };
+
+/**
+ * {@link diagnose}, handing each workload's diagnosis to `onWorkload` as soon as it is made and
+ * keeping none of them (nor the paired workload's tree, once diagnosed): what the CLI's text
+ * report uses, so that a large input never has every diagnosis, or every paired workload, in
+ * memory at once. The same diagnoses, in the same order, as {@link diagnose}'s `workloads`.
+ */
+export function diagnoseEach(objects: readonly ManifestObject[], options: DoctorOptions, input: InputReport, onWorkload: (diagnosis: WorkloadDiagnosis) => void): StreamedReport {
+  const resolved = resolveDoctorOptions(options);
+  const inventory = new Inventory(objects, resolved.defaultNamespace);
+  const plans = new PlanCache();
+  const pairing = pairTargets(inventory, { lbcClass: resolved.lbcClass, lbcWebhook: resolved.lbcWebhook, ...(resolved.lbcVersion !== undefined && { lbcVersion: resolved.lbcVersion }) });
+  // Pairing is done: a workload's view now lives only in its targets, each let go once diagnosed.
+  inventory.forgetWorkloadViews();
+  const targets = pairing.targets as (Target | undefined)[];
+  let errorCount = 0;
+  let warningCount = 0;
+  const workloadCount = targets.length;
+  for (let i = 0; i < targets.length; i += 1) {
+    const target = targets[i]!;
+    targets[i] = undefined;
+    const diagnosis = diagnoseTarget(target, extractSettings(target, inventory, resolved), plans);
+    for (const finding of diagnosis.findings) {
+      if (finding.severity === 'error') errorCount += 1;
+      else warningCount += 1;
+    }
+    onWorkload(diagnosis);
+  }
+  const notes = [...pairing.notes];
+  if (workloadCount === 0 && objects.length > 0) {
+    notes.push('no workload behind a load balancer found: no Service that gets an AWS load balancer (or TargetGroupBinding) selects a Deployment or StatefulSet of the input, and none carries the grpc-drain.dev/budget annotation.');
+  }
+  return {
+    sources: input.sources ?? summarize(objects),
+    objectCount: objects.length,
+    workloadCount,
+    notes,
+    problems: input.problems ?? [],
+    inputNotes: [...(input.notes ?? []), ...inventory.notes],
+    errorCount,
+    warningCount,
+  };
+}
+
 /**
  * Diagnoses Kubernetes objects: finds every Service that gets an AWS load balancer (as the
  * Load Balancer Controller's front door decides, or the in-tree cloud provider for what it
@@ -86,33 +132,29 @@ export interface InputReport {
  * invalid `options`.
  */
 export function diagnose(objects: readonly ManifestObject[], options: DoctorOptions = {}, input: InputReport = {}): DoctorReport {
-  const resolved = resolveDoctorOptions(options);
-  const inventory = new Inventory(objects, resolved.defaultNamespace);
-  const plans = new PlanCache();
-  const pairing = pairTargets(inventory, { lbcClass: resolved.lbcClass, lbcWebhook: resolved.lbcWebhook, ...(resolved.lbcVersion !== undefined && { lbcVersion: resolved.lbcVersion }) });
-  const workloads = pairing.targets.map((target) => diagnoseTarget(target, extractSettings(target, inventory, resolved), plans));
-  let errorCount = 0;
-  let warningCount = 0;
-  for (const diagnosis of workloads) {
-    for (const finding of diagnosis.findings) {
-      if (finding.severity === 'error') errorCount += 1;
-      else warningCount += 1;
-    }
+  const workloads: WorkloadDiagnosis[] = [];
+  const report = diagnoseEach(objects, options, input, (diagnosis) => workloads.push(diagnosis));
+  // The members in the order the report has always had (JSON output reads the same).
+  return { sources: report.sources, objectCount: report.objectCount, workloads, notes: report.notes, problems: report.problems, inputNotes: report.inputNotes, errorCount: report.errorCount, warningCount: report.warningCount };
+}
+
+/** The doctor's own reading of its sources: what {@link diagnose} takes, and what the reader found about the input. */
+function readSourcesFor(sources: readonly ManifestSource[], extraProblems: readonly InputProblem[]): { objects: ManifestObject[]; input: Required<InputReport> } {
+  const objects: ManifestObject[] = [];
+  const summaries: SourceSummary[] = [];
+  const problems: InputProblem[] = [...extraProblems];
+  const notes: InputNote[] = [];
+  for (const source of sources) {
+    // Objects of kinds the doctor never reads keep only their identity (duplicates, counts), and
+    // workloads only what pairing reads: a paired one is read whole again from its document.
+    const read = readManifestText(source, { keepWhole: isReadKind, readOnDemand: isWorkloadKind });
+    summaries.push({ file: source.path, objects: read.objects.length, ...(read.problems.length > 0 && { unusable: true }) });
+    for (const object of read.objects) objects.push(object);
+    problems.push(...read.problems);
+    notes.push(...read.notes);
   }
-  const notes = [...pairing.notes];
-  if (workloads.length === 0 && objects.length > 0) {
-    notes.push('no workload behind a load balancer found: no Service that gets an AWS load balancer (or TargetGroupBinding) selects a Deployment or StatefulSet of the input, and none carries the grpc-drain.dev/budget annotation.');
-  }
-  return {
-    sources: input.sources ?? summarize(objects),
-    objectCount: objects.length,
-    workloads,
-    notes,
-    problems: input.problems ?? [],
-    inputNotes: [...(input.notes ?? []), ...inventory.notes],
-    errorCount,
-    warningCount,
-  };
+  for (const problem of extraProblems) if (!summaries.some((s) => s.file === problem.file)) summaries.push({ file: problem.file, objects: 0, unusable: true });
+  return { objects, input: { sources: summaries, problems, notes } };
 }
 
 /**
@@ -120,18 +162,12 @@ export function diagnose(objects: readonly ManifestObject[], options: DoctorOpti
  * document or file that cannot be read is reported in `problems`; the others are diagnosed.
  */
 export function diagnoseManifests(sources: readonly ManifestSource[], options: DoctorOptions = {}, extraProblems: readonly InputProblem[] = []): DoctorReport {
-  const objects: ManifestObject[] = [];
-  const summaries: SourceSummary[] = [];
-  const problems: InputProblem[] = [...extraProblems];
-  const notes: InputNote[] = [];
-  for (const source of sources) {
-    // Objects of kinds the doctor never reads keep only their identity (duplicates, counts).
-    const read = readManifestText(source, { keepWhole: isReadKind });
-    summaries.push({ file: source.path, objects: read.objects.length, ...(read.problems.length > 0 && { unusable: true }) });
-    for (const object of read.objects) objects.push(object);
-    problems.push(...read.problems);
-    notes.push(...read.notes);
-  }
-  for (const problem of extraProblems) if (!summaries.some((s) => s.file === problem.file)) summaries.push({ file: problem.file, objects: 0, unusable: true });
-  return diagnose(objects, options, { sources: summaries, problems, notes });
+  const { objects, input } = readSourcesFor(sources, extraProblems);
+  return diagnose(objects, options, input);
+}
+
+/** {@link diagnoseManifests}, each diagnosis handed to `onWorkload` and not kept ({@link diagnoseEach}). */
+export function diagnoseManifestsEach(sources: readonly ManifestSource[], options: DoctorOptions, extraProblems: readonly InputProblem[], onWorkload: (diagnosis: WorkloadDiagnosis) => void): StreamedReport {
+  const { objects, input } = readSourcesFor(sources, extraProblems);
+  return diagnoseEach(objects, options, input, onWorkload);
 }

@@ -111,6 +111,15 @@ export class Inventory {
     return entry.view;
   }
 
+  /**
+   * Lets go of the workload views read so far: once pairing is done, a view lives only in the
+   * targets that hold it (the doctor lets each go once it is diagnosed). Selecting again reads
+   * them again, as new views.
+   */
+  forgetWorkloadViews(): void {
+    for (const entry of this.workloadEntries) entry.view = undefined;
+  }
+
   /** The workloads that carry the `grpc-drain.dev/budget` pod-template annotation. */
   workloadsWithAnnotation(annotation: string): WorkloadView[] {
     return this.workloadEntries

@@ -111,33 +111,57 @@ export function describeProblem(problem: InputProblem): string {
 }
 
 /**
- * The report as text, handed to `write` a few workloads at a time (the CLI writes each part to
- * stdout as it comes: a report holds about half as many characters as its input, and one string
- * of it, with the array joined into it, would be the largest thing the process holds).
+ * Writes the text report as it is made: {@link workload} for each diagnosis in the report's
+ * order, then {@link end} with the report (problems, notes, the summary line). A few workloads'
+ * lines at a time go to `write`, so a large report is never held as one string, and a
+ * diagnosis need not be kept once it is written (the CLI diagnoses and writes one at a time).
  */
-export function writeText(report: DoctorReport, write: (chunk: string) => void, options: TextFormatOptions = {}): void {
-  const style = styleFor(options.color ?? false);
-  const lines: string[] = [];
-  // Parts end at line ends: their concatenation is the lines joined with '\n', and a final '\n'.
-  const flush = () => {
-    if (lines.length === 0) return;
-    write(`${lines.join('\n')}\n`);
-    lines.length = 0;
-  };
-  for (const diagnosis of report.workloads) {
-    formatWorkload(diagnosis, style, lines);
-    lines.push('');
-    if (lines.length >= FLUSH_LINES) flush();
+export class TextReportWriter {
+  private readonly style: Style;
+  private readonly lines: string[] = [];
+  private workloads = 0;
+
+  constructor(
+    private readonly write: (chunk: string) => void,
+    options: TextFormatOptions = {},
+  ) {
+    this.style = styleFor(options.color ?? false);
   }
-  for (const problem of report.problems) lines.push(`${style.warning('unusable:')} ${describeProblem(problem)}`);
-  for (const note of report.inputNotes) lines.push(`${style.dim('note:')} ${describeLocation(note.location)}: ${note.message}`);
-  for (const note of report.notes) lines.push(`${style.dim('note:')} ${note}`);
-  if (report.notes.length + report.problems.length + report.inputNotes.length > 0) lines.push('');
-  const workloads = report.workloads.length === 1 ? '1 workload behind a load balancer' : `${report.workloads.length} workloads behind load balancers`;
-  const unusable = report.problems.length > 0 ? `; ${plural(report.problems.length, 'input')} unusable` : '';
-  const counts = `${plural(report.errorCount, 'error')}, ${plural(report.warningCount, 'warning')} in ${workloads} (${plural(report.objectCount, 'object')} read${unusable})`;
-  lines.push(report.errorCount > 0 ? style.error(`✖ ${counts}`) : report.warningCount > 0 || report.problems.length > 0 ? style.warning(`! ${counts}`) : style.ok(`✔ ${counts}`));
-  flush();
+
+  // Parts end at line ends: their concatenation is the lines joined with '\n', and a final '\n'.
+  private flush(): void {
+    if (this.lines.length === 0) return;
+    this.write(`${this.lines.join('\n')}\n`);
+    this.lines.length = 0;
+  }
+
+  workload(diagnosis: WorkloadDiagnosis): void {
+    formatWorkload(diagnosis, this.style, this.lines);
+    this.lines.push('');
+    this.workloads += 1;
+    if (this.lines.length >= FLUSH_LINES) this.flush();
+  }
+
+  /** The rest of the report; its `workloads` are those given to {@link workload} (the report's own are not written again). */
+  end(report: Omit<DoctorReport, 'workloads'>): void {
+    const { style, lines } = this;
+    for (const problem of report.problems) lines.push(`${style.warning('unusable:')} ${describeProblem(problem)}`);
+    for (const note of report.inputNotes) lines.push(`${style.dim('note:')} ${describeLocation(note.location)}: ${note.message}`);
+    for (const note of report.notes) lines.push(`${style.dim('note:')} ${note}`);
+    if (report.notes.length + report.problems.length + report.inputNotes.length > 0) lines.push('');
+    const workloads = this.workloads === 1 ? '1 workload behind a load balancer' : `${this.workloads} workloads behind load balancers`;
+    const unusable = report.problems.length > 0 ? `; ${plural(report.problems.length, 'input')} unusable` : '';
+    const counts = `${plural(report.errorCount, 'error')}, ${plural(report.warningCount, 'warning')} in ${workloads} (${plural(report.objectCount, 'object')} read${unusable})`;
+    lines.push(report.errorCount > 0 ? style.error(`✖ ${counts}`) : report.warningCount > 0 || report.problems.length > 0 ? style.warning(`! ${counts}`) : style.ok(`✔ ${counts}`));
+    this.flush();
+  }
+}
+
+/** Writes the text report to `write`, a few workloads at a time (see {@link TextReportWriter}). */
+export function writeText(report: DoctorReport, write: (chunk: string) => void, options: TextFormatOptions = {}): void {
+  const writer = new TextReportWriter(write, options);
+  for (const diagnosis of report.workloads) writer.workload(diagnosis);
+  writer.end(report);
 }
 
 /** Lines gathered before {@link writeText} hands them on: a few workloads' worth. */

@@ -42,8 +42,7 @@ function numberAt(object: unknown, k1: string, k2?: string): number | undefined 
 const NONE: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Kind-independent fields; labels and annotations only for the kinds that use them. */
-function base(manifest: ManifestObject, defaultNamespace: string, maps: { labels?: boolean; annotations?: boolean } = { labels: true, annotations: true }): Omit<ObjectView, 'kind' | 'notes'> {
-  const object = manifest.object;
+function base(manifest: ManifestObject, defaultNamespace: string, maps: { labels?: boolean; annotations?: boolean } = { labels: true, annotations: true }, object: JsonObject = manifest.object): Omit<ObjectView, 'kind' | 'notes'> {
   const metadata = objectAt(object, 'metadata');
   const apiVersion = stringAt(object, 'apiVersion');
   return {
@@ -195,7 +194,8 @@ function showInvalid(field: string, value: Field<number>, notes: string[]): void
 }
 
 export function readWorkload(manifest: ManifestObject, kind: WorkloadKind, defaultNamespace: string): WorkloadView {
-  const object = manifest.object;
+  // A workload read on demand (ReadOptions.readOnDemand) is read whole only here, when it is paired.
+  const object = manifest.whole?.() ?? manifest.object;
   const notes: string[] = [];
   const spec = objectAt(object, 'spec');
   const template = objectAt(spec, 'template');
@@ -221,7 +221,7 @@ export function readWorkload(manifest: ManifestObject, kind: WorkloadKind, defau
   return {
     kind,
     // A workload's own annotations are not read (the pod template's are).
-    ...base(manifest, defaultNamespace, { labels: true }),
+    ...base(manifest, defaultNamespace, { labels: true }, object),
     notes,
     replicas,
     selectorMatchLabels: stringMapAt(spec, 'selector', 'matchLabels'),
@@ -278,6 +278,11 @@ function readAutoscaler(manifest: ManifestObject, kind: string, defaultNamespace
  * those fields): every other object is used by the doctor only for its identity.
  */
 const READ_KINDS: ReadonlySet<string> = new Set([...WORKLOAD_KINDS, 'Service', 'TargetGroupBinding', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ScaledObject', 'Namespace']);
+
+/** Deployments and StatefulSets: the kinds a Service's pods belong to, read whole only when paired. */
+export function isWorkloadKind(kind: string): boolean {
+  return WORKLOAD_KINDS.has(kind);
+}
 
 /** Whether the doctor reads more of an object of this kind than its kind, apiVersion, name and namespace. */
 export function isReadKind(kind: string): boolean {
