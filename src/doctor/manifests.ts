@@ -195,12 +195,16 @@ class TextManifestObject implements ManifestObject {
     private readonly locator: DocumentLocator,
     /** Index in a `kind: List`'s items. */
     private readonly item: number | undefined,
-    /** Index of the value among its document's values, when `object` is reduced and {@link whole} reads it again. */
-    private readonly reduced: number | undefined,
+    /**
+     * Index of the value among its document's values when `object` is reduced and {@link whole}
+     * reads it again; -1 when `object` is whole (a number either way: one field representation
+     * for every object, so V8 does not throw away the code that builds them).
+     */
+    private readonly reduced: number,
   ) {}
 
   whole(): JsonObject {
-    if (this.reduced === undefined) return this.object;
+    if (this.reduced < 0) return this.object;
     const span = this.span;
     // The document was read once already: the same reader reads it the same way again.
     const read = readChunk(span.file, { index: span.document, start: span.start, line: span.line, text: span.text });
@@ -317,7 +321,7 @@ export function readManifestText(source: ManifestSource, options: ReadOptions = 
       const items = listItems(value);
       const add = (object: JsonObject, item: number | undefined): void => {
         const later = onDemand !== undefined && onDemand(own(object, 'kind') as string);
-        objects.push(new TextManifestObject(later ? skeletonOf(object) : keep(object), span, locator, item, later ? index : undefined));
+        objects.push(new TextManifestObject(later ? skeletonOf(object) : keep(object), span, locator, item, later ? index : -1));
       };
       if (items) {
         items.forEach((item, i) => {
