@@ -1,4 +1,4 @@
-import { fastLoad } from './input/block-yaml';
+import { fastLoad, fastLoadWithPositions, positionsOfLastRead } from './input/block-yaml';
 import { isYamlException, safeLoadAll } from './input/js-yaml';
 import { splitDocuments, type DocumentChunk } from './input/documents';
 import { DocumentLocator, type FieldPath } from './input/locate';
@@ -206,8 +206,12 @@ class TextManifestObject implements ManifestObject {
   whole(): JsonObject {
     if (this.reduced < 0) return this.object;
     const span = this.span;
-    // The document was read once already: the same reader reads it the same way again.
-    const read = readChunk(span.file, { index: span.document, start: span.start, line: span.line, text: span.text });
+    // The document was read once already: the same reader reads it the same way again. The fast
+    // reader also records where each field starts, which is what the findings about this
+    // workload are located by.
+    const fast = fastLoadWithPositions(span.text);
+    if (fast?.positions) this.locator.usePositions(fast.positions);
+    const read = fast ?? readChunk(span.file, { index: span.document, start: span.start, line: span.line, text: span.text });
     const value = 'values' in read ? read.values[this.reduced] : undefined;
     const whole = this.item === undefined ? value : isObject(value) ? listItems(value)?.[this.item] : undefined;
     return isKubernetesObject(whole) ? whole : this.object;
@@ -291,7 +295,7 @@ function skeletonOf(object: JsonObject): JsonObject {
  * Never throws.
  */
 export function readManifestText(source: ManifestSource, options: ReadOptions = {}): ReadManifests {
-  const keep = (object: JsonObject): JsonObject => (options.keepWhole === undefined || options.keepWhole(own(object, 'kind') as string) ? object : identityOf(object));
+  const keepWhole = options.keepWhole;
   const onDemand = options.readOnDemand;
   const objects: ManifestObject[] = [];
   const problems: InputProblem[] = [];
@@ -315,13 +319,18 @@ export function readManifestText(source: ManifestSource, options: ReadOptions = 
       });
     }
     const values = read.values;
+    // Whether an object of the document is kept whole (and so may be located from now on).
+    let kept = false;
     for (let index = 0; index < values.length; index += 1) {
       const value = values[index];
       if (!isObject(value)) continue;
       const items = listItems(value);
       const add = (object: JsonObject, item: number | undefined): void => {
-        const later = onDemand !== undefined && onDemand(own(object, 'kind') as string);
-        objects.push(new TextManifestObject(later ? skeletonOf(object) : keep(object), span, locator, item, later ? index : -1));
+        const kind = own(object, 'kind') as string;
+        const later = onDemand !== undefined && onDemand(kind);
+        const whole = !later && (keepWhole === undefined || keepWhole(kind));
+        if (whole) kept = true;
+        objects.push(new TextManifestObject(later ? skeletonOf(object) : whole ? object : identityOf(object), span, locator, item, later ? index : -1));
       };
       if (items) {
         items.forEach((item, i) => {
@@ -329,6 +338,9 @@ export function readManifestText(source: ManifestSource, options: ReadOptions = 
         });
       } else if (isKubernetesObject(value)) add(value, undefined);
     }
+    // Where its fields start, as the fast reader recorded them (nothing when js-yaml read it).
+    const positions = kept ? positionsOfLastRead(chunk.text) : undefined;
+    if (positions) locator.usePositions(positions);
   }
   return { objects, problems, notes, documents: chunks.length };
 }

@@ -10,7 +10,8 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import { stringify, type ToStringOptions } from 'yaml';
 import { inputDocuments, type Mix } from '../../bench/doctor/inputs';
-import { fastLoad } from '../../src/doctor/input/block-yaml';
+import { fastLoad, fastLoadWithPositions, positionsOfLastRead } from '../../src/doctor/input/block-yaml';
+import { DocumentLocator, recordedOffsetOf, type FieldPath } from '../../src/doctor/input/locate';
 import { splitDocuments } from '../../src/doctor/input/documents';
 import { resolvePlain, safeLoadAll } from '../../src/doctor/input/js-yaml';
 import { readManifestText } from '../../src/doctor';
@@ -375,5 +376,115 @@ describe('fastLoad properties', () => {
     );
     // A third at the time of writing: the rest are invalid YAML or outside the subset.
     expect(outcomes.filter((o) => o === 'taken').length / outcomes.length).toBeGreaterThan(0.15);
+  });
+});
+
+/**
+ * Every path into a value, and paths that go past it (a missing key under each mapping, an index
+ * past the end of each sequence, a key and an index under each scalar): the deepest-found cases.
+ */
+function probePaths(value: unknown, prefix: (string | number)[] = [], out: FieldPath[] = []): FieldPath[] {
+  out.push(prefix);
+  if (Array.isArray(value)) {
+    out.push([...prefix, value.length], [...prefix, 'key']);
+    value.forEach((item, i) => probePaths(item, [...prefix, i], out));
+  } else if (typeof value === 'object' && value !== null) {
+    out.push([...prefix, 'no-such-key'], [...prefix, 0]);
+    for (const [key, item] of Object.entries(value)) probePaths(item, [...prefix, key], out);
+  } else {
+    out.push([...prefix, 'under'], [...prefix, 0]);
+  }
+  return out;
+}
+
+/**
+ * The positions the fast reader records, on every probe path of a text it reads, against the
+ * `yaml` library's CST (what the locator falls back to, and what the line scan is held to):
+ * the same offset wherever the record answers. Returns how many paths it answered and how many
+ * it left to the fallback (paths into flow collections).
+ */
+function checkPositions(text: string): { answered: number; left: number } {
+  const read = fastLoadWithPositions(text);
+  if (read?.positions === undefined) return { answered: 0, left: 0 };
+  const locator = new DocumentLocator({ index: 1, start: 0, line: 1, text });
+  let answered = 0;
+  let left = 0;
+  for (const p of probePaths(read.values[0])) {
+    const recorded = recordedOffsetOf(read.positions, p);
+    if (recorded === undefined) {
+      left += 1;
+      continue;
+    }
+    answered += 1;
+    const parsed = locator.parsedOffsetOf(p);
+    if (recorded !== parsed) throw new Error(`recorded ${recorded}, the yaml library ${parsed} for ${JSON.stringify(p)} in\n${JSON.stringify(text)}`);
+  }
+  return { answered, left };
+}
+
+describe('the positions the fast reader records', () => {
+  it('are the yaml library\'s on every path of every document of the repository and the bench inputs', () => {
+    const texts = [...repositoryTexts().values(), benchInput('workloads', 200 * 1024), benchInput('charts', 200 * 1024)];
+    let answered = 0;
+    let left = 0;
+    let documents = 0;
+    for (const text of texts) {
+      for (const chunk of splitDocuments(text)) {
+        const counts = checkPositions(chunk.text);
+        if (counts.answered > 0) documents += 1;
+        answered += counts.answered;
+        left += counts.left;
+      }
+    }
+    // Not vacuous: hundreds of documents, tens of thousands of paths (rendered manifests are
+    // block YAML; what is left are paths into one-line flow collections such as `args: [a, b]`).
+    expect(documents).toBeGreaterThan(300);
+    expect(answered).toBeGreaterThan(20000);
+    expect(left / (answered + left)).toBeLessThan(0.05);
+  });
+
+  it('are the yaml library\'s on random objects dumped in many styles, with comments', () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(document, fc.nat({ max: 2 }), fc.nat(), decoration, (value, writer, style, d) => {
+        const text = dump(value, writer, style);
+        if (text === undefined) return;
+        answered += checkPositions(text).answered + checkPositions(decorate(text, { ...d, crlf: false })).answered;
+      }),
+      { numRuns: 300 },
+    );
+    expect(answered).toBeGreaterThan(2000);
+  });
+
+  it('by hand: a `-` alone on its line, an empty item, a sequence at its key\'s column, quoted keys, a flow value, a List', () => {
+    const text = ['kind: List', 'items:', '-', '  kind: Service', '  "meta data": {name: a}', "  'q''s': 1", '  spec:', '    "first": 1', '    ports:', '    - port: 80', '    -', '    - name: grpc', ''].join('\n');
+    const { positions } = fastLoadWithPositions(text)!;
+    const at = (p: FieldPath) => recordedOffsetOf(positions!, p);
+    expect(at([])).toBe(0);
+    expect(at(['items', 0])).toBe(text.indexOf('kind: Service'));
+    expect(at(['items', 0, 'meta data'])).toBe(text.indexOf('"meta data"'));
+    expect(at(['items', 0, 'meta data', 'name'])).toBeUndefined(); // inside a flow mapping: the fallback's
+    expect(at(["items", 0, "q's"])).toBe(text.indexOf("'q''s'"));
+    expect(at(['items', 0, 'spec', 'first'])).toBe(text.indexOf('"first"'));
+    expect(at(['items', 0, 'spec', 'ports', 0, 'port'])).toBe(text.indexOf('port: 80'));
+    // An empty item: where its `-` line's text ends.
+    expect(at(['items', 0, 'spec', 'ports', 1])).toBe(text.indexOf('-\n    - name') + 1);
+    expect(at(['items', 0, 'spec', 'ports', 2, 'name'])).toBe(text.indexOf('name: grpc'));
+    // Past the end: the deepest part that exists.
+    expect(at(['items', 0, 'spec', 'ports', 3])).toBe(text.indexOf('ports:'));
+    expect(at(['items', 1, 'kind'])).toBe(text.indexOf('items:'));
+    expect(at(['items', 0, 'kind', 'x'])).toBe(text.indexOf('kind: Service'));
+  });
+
+  it('are given only for the text last read, and not where offsets would move (a byte order mark, CRLF)', () => {
+    expect(fastLoad('a: 1\n')).toEqual([{ a: 1 }]);
+    expect(positionsOfLastRead('a: 1\n')).toMatchObject({ at: 0, count: 1 });
+    expect(positionsOfLastRead('b: 1\n')).toBeUndefined();
+    fastLoad('b: 2\n');
+    expect(positionsOfLastRead('a: 1\n')).toBeUndefined();
+    expect(fastLoadWithPositions('\ufeffa: 1\n')).toEqual({ values: [{ a: 1 }], positions: undefined });
+    expect(fastLoadWithPositions('a: 1\r\nb: 2\r\n')).toEqual({ values: [{ a: 1, b: 2 }], positions: undefined });
+    expect(fastLoadWithPositions('a: [1\n')).toBeUndefined(); // given up: js-yaml reads it
+    expect(positionsOfLastRead('a: [1\n')).toBeUndefined();
   });
 });

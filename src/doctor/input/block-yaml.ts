@@ -77,9 +77,104 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * reader does not implement: then js-yaml must read it.
  */
 export function fastLoad(source: string): unknown[] | undefined {
-  let text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+  return read(source);
+}
+
+/**
+ * Where each key and item of a document read by the fast reader starts, in pre-order: entry `i`
+ * is a mapping key (`names[i]`) or a sequence item (`names[i]` undefined) at offset
+ * `offsets[i]`; what its value holds are the entries from `i + 1` to `skips[i]` (none for a
+ * scalar); `flows[i]` is 1 when the value is a flow collection, whose contents are not
+ * recorded. The root's own entries are 0 to `count`.
+ */
+export interface RecordedPositions {
+  /** Offset of the document's node. */
+  readonly at: number;
+  /** Whether the document's node is a flow collection. */
+  readonly rootFlow: boolean;
+  readonly count: number;
+  readonly offsets: Int32Array;
+  readonly skips: Int32Array;
+  readonly names: readonly (string | undefined)[];
+  readonly flows: Uint8Array;
+}
+
+/**
+ * {@link fastLoad}, also giving where each key and item starts (offsets in `source`);
+ * `positions` is `undefined` when the offsets would not be `source`'s (a byte order mark, `\r\n`
+ * line ends) or the document holds no node.
+ */
+export function fastLoadWithPositions(source: string): { values: unknown[]; positions: RecordedPositions | undefined } | undefined {
+  const values = fastLoad(source);
+  return values && { values, positions: positionsOfLastRead(source) };
+}
+
+/**
+ * The positions of the last {@link fastLoad}, if it read `source` (and nothing was read since):
+ * for a caller that learns from the values whether it needs them.
+ */
+export function positionsOfLastRead(source: string): RecordedPositions | undefined {
+  const last = lastRead;
+  if (last === undefined || last.source !== source || !last.exact || last.rootAt < 0) return undefined;
+  const count = last.entries;
+  return {
+    at: last.rootAt,
+    rootFlow: last.rootFlow,
+    count,
+    offsets: recordOffsets.slice(0, count),
+    skips: recordSkips.slice(0, count),
+    names: recordNames.slice(0, count),
+    flows: recordFlows.slice(0, count),
+  };
+}
+
+/*
+ * The reader always records where keys and items start, in these arrays shared by every read
+ * (it is not reentrant): a store or two per key, and the same code for reads that keep the
+ * record and reads that do not (when only some reads recorded, V8 threw away the reader's
+ * compiled code the first time one did, and compiled it again). Reset to their first size
+ * after a very large document.
+ */
+const RECORD_SIZE = 1024;
+const RECORD_KEPT_MAX = 1 << 16;
+let recordOffsets = new Int32Array(RECORD_SIZE);
+let recordSkips = new Int32Array(RECORD_SIZE);
+let recordFlows = new Uint8Array(RECORD_SIZE);
+let recordNames: (string | undefined)[] = new Array<string | undefined>(RECORD_SIZE).fill(undefined);
+
+function growRecord(): void {
+  const size = recordOffsets.length * 2;
+  const offsets = new Int32Array(size);
+  offsets.set(recordOffsets);
+  const skips = new Int32Array(size);
+  skips.set(recordSkips);
+  const flows = new Uint8Array(size);
+  flows.set(recordFlows);
+  recordOffsets = offsets;
+  recordSkips = skips;
+  recordFlows = flows;
+  for (let i = recordNames.length; i < size; i += 1) recordNames.push(undefined);
+}
+
+function resetRecord(): void {
+  if (recordOffsets.length <= RECORD_KEPT_MAX) return;
+  recordOffsets = new Int32Array(RECORD_SIZE);
+  recordSkips = new Int32Array(RECORD_SIZE);
+  recordFlows = new Uint8Array(RECORD_SIZE);
+  recordNames = new Array<string | undefined>(RECORD_SIZE).fill(undefined);
+}
+
+/** The last read, whose record the shared arrays hold ({@link positionsOfLastRead}). */
+let lastRead: { readonly source: string; readonly exact: boolean; readonly entries: number; readonly rootAt: number; readonly rootFlow: boolean } | undefined;
+
+function read(source: string): unknown[] | undefined {
+  lastRead = undefined;
+  // Whether offsets in the text read are offsets in `source`.
+  let exact = source.charCodeAt(0) !== 0xfeff;
+  let text = exact ? source : source.slice(1);
   if (text.length === 0 || text.includes('\u0000')) return undefined;
   if (text.includes('\r')) {
+    exact = false;
     // js-yaml reads `\r\n` as one line break and keeps no `\r` in any scalar that fits on one
     // line or in a block scalar, so the text without them reads the same; a lone `\r` (a line
     // break to js-yaml) is not worth a case.
@@ -88,12 +183,17 @@ export function fastLoad(source: string): unknown[] | undefined {
   }
   // As js-yaml does: every line, the last one too, ends with a line feed.
   if (text.charCodeAt(text.length - 1) !== LF) text += '\n';
+  resetRecord();
+  let values: unknown[];
+  const reader = new BlockReader(text);
   try {
-    return new BlockReader(text).document();
+    values = reader.document();
   } catch (error) {
     if (error === GIVE_UP) return undefined;
     throw error;
   }
+  lastRead = { source, exact, entries: reader.entries, rootAt: reader.rootAt, rootFlow: reader.rootFlow };
+  return values;
 }
 
 /** Is `c` a space, a line feed or the end of the text (NaN), as after `-`, `:` or `---`. */
@@ -193,6 +293,11 @@ class BlockReader {
   /** End (exclusive, trailing spaces left out) of the plain scalar {@link scanPlain} read. */
   private plainEnd = 0;
   private readonly length: number;
+  /** Entries recorded so far ({@link RecordedPositions}). */
+  entries = 0;
+  /** Offset of the document's node (-1: none). */
+  rootAt = -1;
+  rootFlow = false;
 
   constructor(private readonly text: string) {
     this.length = text.length;
@@ -206,6 +311,7 @@ class BlockReader {
       if (this.explicit) return [null];
       throw GIVE_UP;
     }
+    this.rootAt = this.pos;
     const root = this.node(-1, OWN_LINE);
     if (this.indent !== -1) throw GIVE_UP;
     return [root];
@@ -290,6 +396,17 @@ class BlockReader {
     this.pos = p;
   }
 
+  /** Records a key or an item starting at `offset` (its value's entries follow it). */
+  private entry(offset: number, name: string | undefined): number {
+    const entry = this.entries;
+    this.entries = entry + 1;
+    if (entry >= recordOffsets.length) growRecord();
+    recordOffsets[entry] = offset;
+    recordNames[entry] = name;
+    recordFlows[entry] = 0;
+    return entry;
+  }
+
   private enter(): void {
     this.depth += 1;
     if (this.depth > MAX_DEPTH) throw GIVE_UP;
@@ -315,13 +432,16 @@ class BlockReader {
       if (text.charCodeAt(p) === COLON && isBlank(text.charCodeAt(p + 1))) {
         if (place === AFTER_KEY || value === '__proto__' || value === '<<') throw GIVE_UP;
         this.pos = p + 1;
-        return this.mapping(column, value);
+        return this.mapping(column, value, column + this.lineStart);
       }
       this.endOfLine();
       this.nextLine();
       return shared(value);
     }
     if (c === LBRACKET || c === LBRACE) {
+      // The entry of the key or item this value belongs to is the last one recorded.
+      if (this.entries > 0) recordFlows[this.entries - 1] = 1;
+      else this.rootFlow = true;
       const value = this.flow();
       this.endOfLine();
       this.nextLine();
@@ -337,7 +457,7 @@ class BlockReader {
     const start = this.pos;
     if (this.scanPlain()) {
       if (place === AFTER_KEY) throw GIVE_UP;
-      return this.mapping(column, this.plainKey(start));
+      return this.mapping(column, this.plainKey(start), start);
     }
     const value = resolvePlain(text.slice(start, this.plainEnd));
     this.endOfLine();
@@ -354,12 +474,13 @@ class BlockReader {
     return rememberPlainKey(key);
   }
 
-  /** A block mapping at `column` whose first key has been read (`pos` after its `:`). */
-  private mapping(column: number, firstKey: string): Record<string, unknown> {
+  /** A block mapping at `column` whose first key, at `firstAt`, has been read (`pos` after its `:`). */
+  private mapping(column: number, firstKey: string, firstAt: number): Record<string, unknown> {
     this.enter();
     const text = this.text;
     const result: Record<string, unknown> = {};
     let key = firstKey;
+    let entry = this.entry(firstAt, firstKey);
     for (;;) {
       if (result[key] !== undefined && hasOwn.call(result, key)) throw GIVE_UP;
       // The value after the key's `:`: on the same line, or on the lines below. Written out here
@@ -380,12 +501,14 @@ class BlockReader {
         else if (this.indent === column && text.charCodeAt(this.pos) === DASH && isBlank(text.charCodeAt(this.pos + 1))) value = this.sequence(column);
       }
       result[key] = value;
+      recordSkips[entry] = this.entries;
       if (this.indent !== column) {
         if (this.indent > column) throw GIVE_UP;
         break;
       }
       // The next key, at the start of its line.
-      const c = text.charCodeAt(this.pos);
+      const keyAt = this.pos;
+      const c = text.charCodeAt(keyAt);
       if (c === DQUOTE || c === SQUOTE) {
         key = c === DQUOTE ? this.doubleQuoted() : this.singleQuoted();
         let p = this.pos;
@@ -398,6 +521,7 @@ class BlockReader {
         if (!this.scanPlain()) throw GIVE_UP;
         key = this.plainKey(start);
       }
+      entry = this.entry(keyAt, key);
     }
     this.depth -= 1;
     return result;
@@ -413,13 +537,23 @@ class BlockReader {
       let c = text.charCodeAt(p);
       while (c === SPACE) c = text.charCodeAt(++p);
       this.pos = p;
+      let entry: number;
       if (c === LF || c === HASH) {
         this.endOfLine();
         this.nextLine();
-        result.push(this.indent > column ? this.node(column, OWN_LINE) : null);
+        // The item's content is on the lines below; with none, where the `-` line's text ends.
+        if (this.indent > column) {
+          entry = this.entry(this.pos, undefined);
+          result.push(this.node(column, OWN_LINE));
+        } else {
+          entry = this.entry(p, undefined);
+          result.push(null);
+        }
       } else {
+        entry = this.entry(p, undefined);
         result.push(this.node(column, AFTER_DASH));
       }
+      recordSkips[entry] = this.entries;
       if (this.indent !== column) {
         if (this.indent > column) throw GIVE_UP;
         break;

@@ -1,12 +1,16 @@
+import { fastLoadWithPositions, type RecordedPositions } from './block-yaml';
 import { GIVE_UP, scanLines, scanLocate, type Lines } from './scan';
 import type { DocumentChunk } from './documents';
 
 /**
- * Where a field of a document is, found only when a finding asks for it: first by scanning the
- * document's lines (block YAML as tools print it, microseconds), else, for that one document,
- * with the position-aware `yaml` library, whose ranges are exact for flow collections, anchors
- * and merge keys too. (A tree of node positions from js-yaml's listener was tried first before:
- * it put the first key of a nested flow mapping at its parent's key.)
+ * Where a field of a document is, found only when a finding asks for it: first from the
+ * positions the fast reader records as it reads (block YAML as tools print it), else by
+ * scanning the document's lines, else, for that one document, with the position-aware `yaml`
+ * library, whose ranges are exact for flow collections, anchors and merge keys too. The first
+ * two are held to the third in the tests. (A tree of node positions from js-yaml's listener was
+ * tried first: it put the first key of a nested flow mapping at its parent's key. The line scan
+ * alone cost a tenth of the doctor's CPU on the bench's workloads input: building each
+ * located document's line table, walking it, and V8 compiling the walk.)
  */
 
 /** 1-based line and column in the source file. */
@@ -18,18 +22,30 @@ export interface LinePosition {
 /** A path of mapping keys and sequence indexes, as `['spec', 'template', 'spec', 'containers', 0]`. */
 export type FieldPath = readonly (string | number)[];
 
-/** Finds fields of one document chunk; the parse happens on the first call. */
+/**
+ * Finds fields of one document chunk, from the positions the fast reader recorded: handed over
+ * by whoever read the document ({@link usePositions}: readManifestText for the objects it keeps
+ * whole, a workload's `whole()`), else recorded by reading the document again on the first call.
+ * What that record cannot answer (a document the fast reader gives up on, a path into a flow
+ * collection) is found by the line scan, and what the scan cannot walk by the parse.
+ */
 export class DocumentLocator {
-  /**
-   * The document's lines, scanned on the first call (most documents are never located): what
-   * the scan walks, and the index of offset → line/column for the scan and the parse alike.
-   */
+  /** Recorded positions; `null` once the fast reader has given up on the document. */
+  private positions: RecordedPositions | null | undefined;
+  /** Offset of each line's start, made on the first answer: the index of offset → line/column. */
+  private lineStarts: Int32Array | undefined;
+  /** The document's lines, scanned only when the record cannot answer: what the scan walks. */
   private lines: Lines | undefined;
   private fallback: ((path: FieldPath) => number | undefined) | undefined;
   /** Answers by path: a workload's findings and its own location ask for the same fields. */
   private found: Map<string, LinePosition | undefined> | undefined;
 
   constructor(private readonly chunk: DocumentChunk) {}
+
+  /** Positions the fast reader recorded while reading this document (offsets in the chunk's text). */
+  usePositions(positions: RecordedPositions): void {
+    this.positions = positions;
+  }
 
   /** The position of the deepest part of `path` present in the document (its key, or its item). */
   locate(path: FieldPath): LinePosition | undefined {
@@ -39,22 +55,28 @@ export class DocumentLocator {
     const offset = this.offsetOf(path);
     let position: LinePosition | undefined;
     if (offset !== undefined) {
-      const lines = this.scanned();
-      const line = lines.lineOf(offset);
-      position = { line: this.chunk.line + line, column: offset - lines.start[line]! + 1 };
+      const starts = (this.lineStarts ??= lineStarts(this.chunk.text));
+      const line = lineOf(starts, offset);
+      position = { line: this.chunk.line + line, column: offset - starts[line]! + 1 };
     }
     found.set(key, position);
     return position;
   }
 
-  private scanned(): Lines {
-    this.lines ??= scanLines(this.chunk.text);
-    return this.lines;
+  /** The recorded positions where they answer; else the line scan; else the parse, once per document. */
+  private offsetOf(path: FieldPath): number | undefined {
+    if (this.positions === undefined) this.positions = fastLoadWithPositions(this.chunk.text)?.positions ?? null;
+    if (this.positions !== null) {
+      const recorded = recordedOffsetOf(this.positions, path);
+      if (recorded !== undefined) return recorded;
+    }
+    return this.scannedOffsetOf(path);
   }
 
-  /** The line scan where it can answer; else the parse, once per document. */
-  private offsetOf(path: FieldPath): number | undefined {
-    const scanned = scanLocate(this.chunk.text, this.scanned(), path);
+  /** Through the line scan (or the parse where it gives up): what the record is checked against in the tests. */
+  scannedOffsetOf(path: FieldPath): number | undefined {
+    this.lines ??= scanLines(this.chunk.text);
+    const scanned = scanLocate(this.chunk.text, this.lines, path);
     if (scanned !== GIVE_UP) return scanned;
     return this.parsedOffsetOf(path);
   }
@@ -64,6 +86,60 @@ export class DocumentLocator {
     this.fallback ??= yamlLibraryLocator(this.chunk.text);
     return this.fallback(path);
   }
+}
+
+/**
+ * The offset of the deepest part of `path` in a recorded document, walked as the `yaml`
+ * library's positions are (below), or `undefined` when the way goes into what is not recorded
+ * (a flow collection).
+ */
+export function recordedOffsetOf(positions: RecordedPositions, path: FieldPath): number | undefined {
+  const { offsets, skips, names, flows } = positions;
+  let offset = positions.at;
+  let flow = positions.rootFlow;
+  // The entries of the node reached so far: from `from` to `to`, its keys or items and theirs.
+  let from = 0;
+  let to = positions.count;
+  for (const segment of path) {
+    if (flow) return undefined;
+    let found = -1;
+    // Its own keys or items, each followed by its value's entries (none for a scalar).
+    // (`skips[entry] > entry` always; the loop moves on regardless.)
+    for (let entry = from, index = 0; entry < to; entry = Math.max(skips[entry]!, entry + 1), index += 1) {
+      if (typeof segment === 'string' ? names[entry] === segment : names[entry] === undefined && index === segment) {
+        found = entry;
+        break;
+      }
+    }
+    if (found === -1) break;
+    offset = offsets[found]!;
+    flow = flows[found] === 1;
+    from = found + 1;
+    to = skips[found]!;
+  }
+  return offset;
+}
+
+/** Offset of each line's first character (a text ending with a line break has an empty last line). */
+function lineStarts(text: string): Int32Array {
+  let count = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count += 1;
+  const starts = new Int32Array(count);
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[line++] = i + 1;
+  return starts;
+}
+
+/** The 0-based line of an offset. */
+function lineOf(starts: Int32Array, offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid]! <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 /** The `yaml` library's CST positions, for the documents the line scan cannot walk. */

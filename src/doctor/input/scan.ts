@@ -16,9 +16,9 @@ const KEY = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#'"\-?:,[\]{}&*!|>%@`
 
 /**
  * The lines of a document, scanned once and shared by every walk of its locator (a document is
- * located once per finding and for the workload itself) and by its offset → line/column
- * index. One typed array per field rather than an object per line: a located document keeps
- * its table, and a report locates hundreds of documents.
+ * located once per finding and for the workload itself) when the positions the fast reader
+ * records cannot answer (input/locate.ts). One typed array per field rather than an object per
+ * line: a located document keeps its table.
  */
 export class Lines {
   readonly count: number;
@@ -88,19 +88,6 @@ export class Lines {
   /** Where the value of the line's key starts (after {@link key} found one). */
   keyValue(line: number): number {
     return this.keyValues[line]!;
-  }
-
-  /** The 0-based line of an offset. */
-  lineOf(offset: number): number {
-    const starts = this.start;
-    let low = 0;
-    let high = this.count - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low;
   }
 }
 
