@@ -94,7 +94,7 @@ export class DocumentLocator {
  * (a flow collection).
  */
 export function recordedOffsetOf(positions: RecordedPositions, path: FieldPath): number | undefined {
-  const { offsets, skips, names, flows } = positions;
+  const { data, names } = positions;
   let offset = positions.at;
   let flow = positions.rootFlow;
   // The entries of the node reached so far: from `from` to `to`, its keys or items and theirs.
@@ -104,18 +104,19 @@ export function recordedOffsetOf(positions: RecordedPositions, path: FieldPath):
     if (flow) return undefined;
     let found = -1;
     // Its own keys or items, each followed by its value's entries (none for a scalar).
-    // (`skips[entry] > entry` always; the loop moves on regardless.)
-    for (let entry = from, index = 0; entry < to; entry = Math.max(skips[entry]!, entry + 1), index += 1) {
+    // (The entry after an entry's value is always past it; the loop moves on regardless.)
+    for (let entry = from, index = 0; entry < to; entry = Math.max(data[2 * entry + 1]!, entry + 1), index += 1) {
       if (typeof segment === 'string' ? names[entry] === segment : names[entry] === undefined && index === segment) {
         found = entry;
         break;
       }
     }
     if (found === -1) break;
-    offset = offsets[found]!;
-    flow = flows[found] === 1;
+    const at = data[2 * found]!;
+    flow = at < 0;
+    offset = flow ? -at - 1 : at;
     from = found + 1;
-    to = skips[found]!;
+    to = data[2 * found + 1]!;
   }
   return offset;
 }
