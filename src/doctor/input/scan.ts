@@ -1,9 +1,10 @@
 import type { FieldPath } from './locate';
 
 /**
- * A locator that reads lines instead of parsing: for the block-style YAML that Helm,
- * kustomize and kubectl print, a field is found by its key's indentation, at a cost of a few
- * microseconds per document. It answers only when the way is plain (block mappings and
+ * A locator that reads lines instead of parsing, for the documents whose positions the fast
+ * reader did not record (input/locate.ts): for the block-style YAML that Helm, kustomize and
+ * kubectl print, a field is found by its key's indentation, at a cost of a few microseconds per
+ * document. It answers only when the way is plain (block mappings and
  * sequences, plain or quoted keys, scalars that stay on their lines or continue more
  * indented); anything else (a flow collection on the way, a merge key, an alias, a tag, an
  * explicit key, a tab) makes it give up, and the caller parses the document instead.
