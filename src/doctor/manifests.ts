@@ -1,4 +1,4 @@
-import { fastLoad, fastLoadWithPositions, positionsOfLastRead } from './input/block-yaml';
+import { fastLoadWithPositions, fastRead, type FastRead } from './input/block-yaml';
 import { isYamlException, safeLoadAll } from './input/js-yaml';
 import { splitDocuments, type DocumentChunk } from './input/documents';
 import { DocumentLocator, type FieldPath } from './input/locate';
@@ -151,7 +151,8 @@ interface Duplicate {
   readonly key: string;
 }
 
-type ChunkRead = { readonly values: unknown[]; readonly duplicates: Duplicate[] } | { readonly error: InputProblem };
+/** A chunk's values; `fast` when the fast reader read it (what it recorded of the positions). */
+type ChunkRead = { readonly values: unknown[]; readonly duplicates: Duplicate[]; readonly fast?: FastRead } | { readonly error: InputProblem };
 
 /** Why a chunk cannot be read (a function, not a closure made for every chunk read). */
 function chunkProblem(file: string, chunk: DocumentChunk, error: unknown): InputProblem {
@@ -168,7 +169,8 @@ function readChunk(file: string, chunk: DocumentChunk): ChunkRead {
   }
   try {
     // The block-style subset most manifests are written in is read without js-yaml; the rest by js-yaml.
-    return { values: fastLoad(chunk.text) ?? safeLoadAll(chunk.text, { filename: file }), duplicates: [] };
+    const fast = fastRead(chunk.text);
+    return fast ? { values: fast.values, duplicates: [], fast } : { values: safeLoadAll(chunk.text, { filename: file }), duplicates: [] };
   } catch (error) {
     if (!isYamlException(error) || !/duplicated mapping key/.test(error.reason)) return { error: chunkProblem(file, chunk, error) };
   }
@@ -339,7 +341,7 @@ export function readManifestText(source: ManifestSource, options: ReadOptions = 
       } else if (isKubernetesObject(value)) add(value, undefined);
     }
     // Where its fields start, as the fast reader recorded them (nothing when js-yaml read it).
-    const positions = kept ? positionsOfLastRead(chunk.text) : undefined;
+    const positions = kept ? read.fast?.positions() : undefined;
     if (positions) locator.usePositions(positions);
   }
   return { objects, problems, notes, documents: chunks.length };

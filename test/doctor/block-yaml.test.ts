@@ -10,7 +10,7 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import { stringify, type ToStringOptions } from 'yaml';
 import { inputDocuments, type Mix } from '../../bench/doctor/inputs';
-import { fastLoad, fastLoadWithPositions, positionsOfLastRead } from '../../src/doctor/input/block-yaml';
+import { fastLoad, fastLoadWithPositions, fastRead } from '../../src/doctor/input/block-yaml';
 import { DocumentLocator, recordedOffsetOf, type FieldPath } from '../../src/doctor/input/locate';
 import { splitDocuments } from '../../src/doctor/input/documents';
 import { resolvePlain, safeLoadAll } from '../../src/doctor/input/js-yaml';
@@ -476,15 +476,16 @@ describe('the positions the fast reader records', () => {
     expect(at(['items', 0, 'kind', 'x'])).toBe(text.indexOf('kind: Service'));
   });
 
-  it('are given only for the text last read, and not where offsets would move (a byte order mark, CRLF)', () => {
-    expect(fastLoad('a: 1\n')).toEqual([{ a: 1 }]);
-    expect(positionsOfLastRead('a: 1\n')).toMatchObject({ at: 0, count: 1 });
-    expect(positionsOfLastRead('b: 1\n')).toBeUndefined();
+  it('are given until the next read, and not where offsets would move (a byte order mark, CRLF)', () => {
+    const first = fastRead('a: 1\n')!;
+    expect(first.values).toEqual([{ a: 1 }]);
+    expect(first.positions()).toEqual({ at: 0, rootFlow: false, count: 1, data: [0, 1], names: ['a'] });
+    expect(first.positions()).toEqual(first.positions()); // copied out, as often as asked
     fastLoad('b: 2\n');
-    expect(positionsOfLastRead('a: 1\n')).toBeUndefined();
+    expect(first.positions()).toBeUndefined();
     expect(fastLoadWithPositions('\ufeffa: 1\n')).toEqual({ values: [{ a: 1 }], positions: undefined });
     expect(fastLoadWithPositions('a: 1\r\nb: 2\r\n')).toEqual({ values: [{ a: 1, b: 2 }], positions: undefined });
     expect(fastLoadWithPositions('a: [1\n')).toBeUndefined(); // given up: js-yaml reads it
-    expect(positionsOfLastRead('a: [1\n')).toBeUndefined();
+    expect(fastLoadWithPositions('---\n')).toEqual({ values: [null], positions: undefined }); // no node
   });
 });

@@ -77,7 +77,7 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * reader does not implement: then js-yaml must read it.
  */
 export function fastLoad(source: string): unknown[] | undefined {
-  return read(source);
+  return fastRead(source)?.values;
 }
 
 /**
@@ -97,22 +97,40 @@ export interface RecordedPositions {
   readonly names: readonly (string | undefined)[];
 }
 
-export function fastLoadWithPositions(source: string): { values: unknown[]; positions: RecordedPositions | undefined } | undefined {
-  const values = fastLoad(source);
-  return values && { values, positions: positionsOfLastRead(source) };
+/**
+ * A document the fast reader read: its values and, until the next read, where its keys and items
+ * start (the reader's shared arrays hold that record; {@link positions} copies it out). It keeps
+ * no reference to the text: a long-lived process that read a large input keeps nothing of it.
+ */
+export class FastRead {
+  constructor(
+    readonly values: unknown[],
+    /** Which read this was (the shared arrays hold the last one's record only). */
+    private readonly read: number,
+    /** Whether offsets in the text read are offsets in the text given (no byte order mark, no `\r\n`). */
+    private readonly exact: boolean,
+    private readonly entries: number,
+    private readonly rootAt: number,
+    private readonly rootFlow: boolean,
+  ) {}
+
+  /**
+   * Where its keys and items start, as offsets in the text given; `undefined` when the offsets
+   * would not be that text's, when the document holds no node, or after another read.
+   */
+  positions(): RecordedPositions | undefined {
+    if (this.read !== reads || !this.exact || this.rootAt < 0) return undefined;
+    const count = this.entries;
+    // Plain arrays: V8 slices them several times faster than typed arrays (each of which gets a
+    // buffer of its own), and a large input copies one record per Service.
+    return { at: this.rootAt, rootFlow: this.rootFlow, count, data: recordData.slice(0, 2 * count), names: recordNames.slice(0, count) };
+  }
 }
 
-/**
- * The positions of the last {@link fastLoad}, if it read `source` (and nothing was read since):
- * for a caller that learns from the values whether it needs them.
- */
-export function positionsOfLastRead(source: string): RecordedPositions | undefined {
-  const last = lastRead;
-  if (last === undefined || last.source !== source || !last.exact || last.rootAt < 0) return undefined;
-  const count = last.entries;
-  // Plain arrays: V8 slices them several times faster than typed arrays (each of which gets a
-  // buffer of its own), and a large input copies one record per Service.
-  return { at: last.rootAt, rootFlow: last.rootFlow, count, data: recordData.slice(0, 2 * count), names: recordNames.slice(0, count) };
+/** {@link fastLoad}, also giving where each key and item starts (see {@link FastRead.positions}). */
+export function fastLoadWithPositions(source: string): { values: unknown[]; positions: RecordedPositions | undefined } | undefined {
+  const read = fastRead(source);
+  return read && { values: read.values, positions: read.positions() };
 }
 
 /*
@@ -132,11 +150,12 @@ function resetRecord(): void {
   recordNames = [];
 }
 
-/** The last read, whose record the shared arrays hold ({@link positionsOfLastRead}). */
-let lastRead: { readonly source: string; readonly exact: boolean; readonly entries: number; readonly rootAt: number; readonly rootFlow: boolean } | undefined;
+/** Reads so far: the shared arrays hold the record of the last one. */
+let reads = 0;
 
-function read(source: string): unknown[] | undefined {
-  lastRead = undefined;
+/** {@link fastLoad}, with what it recorded ({@link FastRead}). */
+export function fastRead(source: string): FastRead | undefined {
+  reads += 1;
   // Whether offsets in the text read are offsets in `source`.
   let exact = source.charCodeAt(0) !== 0xfeff;
   let text = exact ? source : source.slice(1);
@@ -160,8 +179,7 @@ function read(source: string): unknown[] | undefined {
     if (error === GIVE_UP) return undefined;
     throw error;
   }
-  lastRead = { source, exact, entries: reader.entries, rootAt: reader.rootAt, rootFlow: reader.rootFlow };
-  return values;
+  return new FastRead(values, reads, exact, reader.entries, reader.rootAt, reader.rootFlow);
 }
 
 /** Is `c` a space, a line feed or the end of the text (NaN), as after `-`, `:` or `---`. */
@@ -242,10 +260,18 @@ const PLAIN_KEYS_MAX = 4096;
 const plainKeys = new Map<string, string>();
 function rememberPlainKey(key: string): string {
   if (plainKeys.size >= PLAIN_KEYS_MAX) plainKeys.clear();
-  // Property names are internalized; Object.keys gives that string back.
-  const name = Object.keys({ [key]: null })[0] ?? key;
+  const name = internalized(key);
   plainKeys.set(name, name);
   return name;
+}
+
+/**
+ * The string V8 keeps for a property name (Object.keys gives it back): a copy of its own, where
+ * a slice of 13 characters or more would keep the whole input text alive for as long as the
+ * reader's record holds the key.
+ */
+function internalized(key: string): string {
+  return Object.keys({ [key]: null })[0] ?? key;
 }
 
 class BlockReader {
@@ -400,7 +426,7 @@ class BlockReader {
       if (text.charCodeAt(p) === COLON && isBlank(text.charCodeAt(p + 1))) {
         if (place === AFTER_KEY || value === '__proto__' || value === '<<') throw GIVE_UP;
         this.pos = p + 1;
-        return this.mapping(column, value, column + this.lineStart);
+        return this.mapping(column, internalized(value), column + this.lineStart);
       }
       this.endOfLine();
       this.nextLine();
@@ -482,6 +508,7 @@ class BlockReader {
         let p = this.pos;
         while (text.charCodeAt(p) === SPACE) p += 1;
         if (text.charCodeAt(p) !== COLON || !isBlank(text.charCodeAt(p + 1)) || key === '__proto__' || key === '<<') throw GIVE_UP;
+        key = internalized(key);
         this.pos = p + 1;
       } else {
         if (c === DASH || cannotStartPlain(c)) throw GIVE_UP;
