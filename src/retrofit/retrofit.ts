@@ -188,14 +188,66 @@ function resolvedHealthCheck(hc: NonNullable<Target['frontend']>['targetGroup'][
  * every Deployment and StatefulSet behind an NLB, as the AWS Load Balancer Controller decides,
  * or behind a TargetGroupBinding) and the Services in front of them. The objects come back in
  * their order, each either the input itself (untouched) or a changed copy, with a
- * PodDisruptionBudget right after a workload that none selects. Throws
+ * PodDisruptionBudget right after a workload that none selects; a `kind: List` is retrofitted
+ * item by item and comes back as a List (a copy holding the changed items, the budgets added
+ * for them right after it). Throws
  * {@link DrainBudgetError} with every violation of the options and the budget before anything
  * is computed; never throws on the objects.
  */
 export function retrofitManifests(objects: readonly unknown[], options: RetrofitOptions = {}): RetrofitResult {
+  // A `kind: List` (what `kubectl get -o yaml` prints) is retrofitted item by item, as kubectl
+  // applies it: its items are read as objects of their own, then put back in it.
+  const flat: unknown[] = [];
   const manifests: ManifestObject[] = [];
+  const lists = new Map<number, number>(); // input index → how many items it holds
   objects.forEach((object, index) => {
-    if (isKubernetesObject(object)) manifests.push({ object, location: { file: 'input', document: index + 1 } });
+    const items = listItemsOf(object);
+    if (items) lists.set(index, items.length);
+    for (const [item, value] of (items ?? [object]).entries()) {
+      flat.push(value);
+      if (isKubernetesObject(value)) manifests.push({ object: value, location: { file: 'input', document: index + 1, ...(items && { item }) } });
+    }
   });
-  return retrofitRead(objects, manifests, options);
+  const result = retrofitRead(flat, manifests, options);
+  return lists.size === 0 ? result : nestLists(objects, lists, result);
+}
+
+/** The items of a `kind: List` (any kind ending in `List` with an `items` array), else `undefined`. */
+function listItemsOf(object: unknown): readonly unknown[] | undefined {
+  if (!isKubernetesObject(object) || !String(object['kind']).endsWith('List')) return undefined;
+  const items = object['items'];
+  return Array.isArray(items) ? items : undefined;
+}
+
+/**
+ * The result over the flattened objects put back as they were given: each List holding its
+ * items' results (a copy when one changed, else the List itself), the PodDisruptionBudgets
+ * added for its items right after it (where the CLI writes them too).
+ */
+function nestLists(objects: readonly unknown[], lists: ReadonlyMap<number, number>, flat: RetrofitResult): RetrofitResult {
+  const changed = new Set(flat.changed);
+  const added = new Set(flat.added);
+  const out: unknown[] = [];
+  const outChanged: number[] = [];
+  const outAdded: number[] = [];
+  let at = 0;
+  /** The next input object's result, and the objects added after it. */
+  const next = (): { object: unknown; changed: boolean; added: unknown[] } => {
+    const result = { object: flat.objects[at], changed: changed.has(at), added: [] as unknown[] };
+    at += 1;
+    while (added.has(at)) result.added.push(flat.objects[at++]);
+    return result;
+  };
+  objects.forEach((object, index) => {
+    const count = lists.get(index);
+    const parts = Array.from({ length: count ?? 1 }, next);
+    const anyChanged = parts.some((part) => part.changed);
+    if (anyChanged) outChanged.push(out.length);
+    out.push(count === undefined ? parts[0]!.object : anyChanged ? { ...(object as Record<string, unknown>), items: parts.map((part) => part.object) } : object);
+    for (const extra of parts.flatMap((part) => part.added)) {
+      outAdded.push(out.length);
+      out.push(extra);
+    }
+  });
+  return { ...flat, objects: out, changed: outChanged, added: outAdded };
 }

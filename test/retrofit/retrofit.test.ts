@@ -212,6 +212,36 @@ describe('retrofitManifests', () => {
     twice.objects.forEach((o, i) => expect(o).toBe(once.objects[i]));
   });
 
+  it('retrofits the items of a kind: List (kubectl get -o yaml) and gives the List back, the added budget after it', () => {
+    const [config, deployment, service] = chart();
+    const list = deepFreeze({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: [config, deployment, 'not an object', service] });
+    const other = deepFreeze({ apiVersion: 'v1', kind: 'ServiceList', items: [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'plain' }, spec: { type: 'ClusterIP' } }] });
+    const result = retrofitManifests([list, other], { budget: { propagationSeconds: 30 } });
+    expect(result.objects).toHaveLength(3);
+    const [out, pdb, untouched] = result.objects as Json[];
+    expect(out.kind).toBe('List');
+    expect(out.metadata).toBe(list.metadata);
+    expect(out.items).toHaveLength(4);
+    expect(out.items[0]).toBe(config);
+    expect(out.items[2]).toBe('not an object');
+    // The same numbers as the objects given one by one (S = 30, G = 55, R = G).
+    expect(out.items[1].spec.template.spec.terminationGracePeriodSeconds).toBe(55);
+    expect(container(out.items[1]).lifecycle).toEqual({ preStop: { sleep: { seconds: 30 } } });
+    expect(out.items[3].metadata.annotations[ATTRS]).toContain('deregistration_delay.timeout_seconds=55');
+    expect(pdb).toMatchObject({ kind: 'PodDisruptionBudget', metadata: { name: 'engine-pdb' }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'engine' } } } });
+    // A List none of whose items changes is the List itself.
+    expect(untouched).toBe(other);
+    expect(result.changed).toEqual([0]);
+    expect(result.added).toEqual([1]);
+    // Given one by one, the same objects come back the same.
+    const flat = retrofitManifests(chart(), { budget: { propagationSeconds: 30 } }).objects as Json[];
+    expect([out.items[1], out.items[3], pdb]).toEqual([flat[1], flat[3], flat[2]]);
+    // And a second run over the List changes nothing.
+    const twice = retrofitManifests(result.objects, { budget: { propagationSeconds: 30 } });
+    expect(twice.changed).toEqual([]);
+    expect(twice.added).toEqual([]);
+  });
+
   it('passes through what is not a Kubernetes object', () => {
     const input = [null, 'text', { no: 'kind' }, ...chart()];
     const result = retrofitManifests(input);
