@@ -10,11 +10,21 @@ export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** A plain object as parsed from YAML or JSON. */
 export type JsonObject = { readonly [key: string]: unknown };
 
-/** A plain object (not an array, not a `Map`/`Set` from a `!!omap`/`!!set` tag, not null). */
+/**
+ * A plain object (not an array, not a `Map`/`Set` from a `!!omap`/`!!set` tag, not null), of
+ * this realm or another (an object made in a `vm` context or by jest's `structuredClone` has
+ * that realm's `Object.prototype`: its prototype has none, and is no class's).
+ */
 export function isObject(value: unknown): value is JsonObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  return proto === Object.prototype || proto === null || isOtherRealmObjectPrototype(proto);
+}
+
+function isOtherRealmObjectPrototype(proto: unknown): boolean {
+  if (typeof proto !== 'object' || proto === null || Object.getPrototypeOf(proto) !== null) return false;
+  const constructor: unknown = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value;
+  return typeof constructor === 'function' && constructor.name === 'Object' && Object.getOwnPropertyDescriptor(constructor, 'prototype')?.value === proto;
 }
 
 /** An own property (never one inherited from `Object.prototype`, such as `__proto__` or `constructor`). */

@@ -14,6 +14,7 @@
  * props) built from a `helm template`-style fixture, and the engine's part is emulated for
  * program-declared resources: transform, then register with the result, under mocks.
  */
+import * as vm from 'vm';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import fc from 'fast-check';
@@ -39,9 +40,8 @@ function object(kind: string, name: string): Json {
 }
 
 /**
- * A deep copy made in this realm. Not structuredClone: under jest it returns objects of the
- * outer realm (another Object.prototype), which the retrofit's plain-JSON reading refuses as
- * it refuses class instances; the engine deserializes props in the program's own realm.
+ * A deep copy made in this realm (the engine deserializes props in the program's own realm);
+ * props of another realm are tested on their own below.
  */
 function sameRealmCopy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
@@ -156,6 +156,19 @@ describe('drainTransform on the children of a Helm chart', () => {
   it('leaves the chart component itself untouched', () => {
     expect(transform({ custom: false, type: 'kubernetes:helm.sh/v4:Chart', name: 'engine', props: { chart: './engine-chart' }, opts: {} })).toBeUndefined();
     expect(transform({ custom: false, type: 'kubernetes:yaml/v2:ConfigGroup', name: 'engine', props: { yaml: '' }, opts: {} })).toBeUndefined();
+  });
+
+  it('drains props made in another realm (a vm context, jest\'s structuredClone) as it drains its own', () => {
+    const own = apply(transform, object('Deployment', 'engine'));
+    const args = childArgs(object('Deployment', 'engine'));
+    const elsewhere = vm.runInNewContext(`(${JSON.stringify(args.props)})`) as Json;
+    expect(Object.getPrototypeOf(elsewhere)).not.toBe(Object.prototype);
+    const drained = transform({ ...args, props: elsewhere })?.props as Json | undefined;
+    expect(drained).toBeDefined();
+    expect(JSON.parse(JSON.stringify(drained))).toEqual(JSON.parse(JSON.stringify(own)));
+    expect(drained!.spec.template.spec.terminationGracePeriodSeconds).toBe(45);
+    const cloned = transform({ ...args, props: structuredClone(args.props) })?.props as Json | undefined;
+    expect(JSON.parse(JSON.stringify(cloned))).toEqual(JSON.parse(JSON.stringify(own)));
   });
 
   it('never mutates the props it is given', () => {
