@@ -1,6 +1,6 @@
 import { getHeapStatistics } from 'v8';
 import { Command, Option } from 'commander';
-import type { Finding } from '../model';
+import { CONTRACT_KEYS, type ContractEnvOptions, type ContractVariable, type Finding } from '../model';
 import { DrainBudgetError } from '../plan';
 import { describeProblem } from '../doctor/format/text';
 import { safeLoadAll } from '../doctor/input/js-yaml';
@@ -99,6 +99,11 @@ export function defineRetrofitCommand(command: Command): Command {
     )
     .option('--container <name>', 'a container that runs the gRPC server (repeatable; default: the one the Service targets)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--runtime-contract', "the servers run grpc-drain/runtime (or serve its health endpoints): probes and the NLB health check go to its health server")
+    .option(
+      '--contract-env <KEY=NAME>',
+      `renames a contract variable the workload is given (KEY one of ${CONTRACT_KEYS.join(', ')}; NAME:duration writes durations as 10s), or drops it (KEY=false) (repeatable)`,
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .addOption(new Option('--scheme <scheme>', 'NLB scheme for Services that set none (default: none written; the LBC makes them internal)'));
   addBudgetFlags(command, RETROFIT_BUDGET_FIELDS, 'retrofit');
   addManifestFlags(command).option('-q, --quiet', 'write only warnings to stderr, not what was changed');
@@ -139,10 +144,33 @@ function readMatch(values: readonly string[] | undefined, problems: string[]): R
   };
 }
 
+/**
+ * `--contract-env drainTimeout=SERVER_GRPC_SHUTDOWN_TIMEOUT:duration --contract-env healthPort=false`
+ * → `contractEnv` (what the retrofit API takes; its names and formats are checked there).
+ */
+function readContractEnv(values: readonly string[] | undefined, problems: string[]): ContractEnvOptions | undefined {
+  if (!values || values.length === 0) return undefined;
+  const contractEnv: Record<string, string | ContractVariable | false> = {};
+  for (const value of values) {
+    const at = value.indexOf('=');
+    const key = at < 0 ? '' : value.slice(0, at).trim();
+    const text = at < 0 ? '' : value.slice(at + 1).trim();
+    const [name, format, ...rest] = text.split(':');
+    if (key === '' || name === '' || rest.length > 0 || (format !== undefined && format !== 'seconds' && format !== 'duration')) {
+      problems.push(`--contract-env takes KEY=NAME, KEY=NAME:duration (or :seconds) or KEY=false, KEY one of ${CONTRACT_KEYS.join(', ')}; got ${JSON.stringify(value)}.`);
+      continue;
+    }
+    if (Object.prototype.hasOwnProperty.call(contractEnv, key)) problems.push(`--contract-env ${key} is given twice.`);
+    contractEnv[key] = name === 'false' ? false : format === undefined ? name! : { name: name!, format };
+  }
+  return contractEnv;
+}
+
 interface RetrofitFlags {
   readonly filename?: readonly string[];
   readonly match?: readonly string[];
   readonly container?: readonly string[];
+  readonly contractEnv?: readonly string[];
   readonly runtimeContract?: boolean;
   readonly scheme?: string;
   readonly quiet?: boolean;
@@ -154,10 +182,12 @@ function retrofitOptions(command: Command, problems: string[]): { options: Retro
   const { budget, problems: flagProblems } = readBudgetFlags(command);
   const manifest = readManifestFlags(command, getHeapStatistics().heap_size_limit);
   const match = readMatch(flags.match, problems);
+  const contractEnv = readContractEnv(flags.contractEnv, problems);
   const options: RetrofitOptions = {
     budget,
     ...(match !== undefined && { match }),
     ...(flags.container !== undefined && { containers: flags.container }),
+    ...(contractEnv !== undefined && { contractEnv }),
     ...(flags.runtimeContract === true && { runtimeContract: true }),
     ...(flags.scheme !== undefined && { scheme: flags.scheme as RetrofitOptions['scheme'] }),
     ...(manifest.values.lbcClass !== undefined && { lbcClass: manifest.values.lbcClass }),
@@ -170,7 +200,13 @@ function retrofitOptions(command: Command, problems: string[]): { options: Retro
   } catch (error) {
     if (!(error instanceof DrainBudgetError)) throw error;
     const flagOf: Readonly<Record<string, string>> = { scheme: '--scheme', lbcClass: '--lbc-class', containers: '--container', 'match.kinds': '--match kind=' };
-    violations = error.violations.map((v) => (flagOf[v.field] !== undefined ? { ...v, message: v.message.replace(v.field, flagOf[v.field]!) } : v));
+    violations = error.violations.map((v) =>
+      flagOf[v.field] !== undefined
+        ? { ...v, message: v.message.replace(v.field, flagOf[v.field]!) }
+        : v.field.startsWith('contractEnv.')
+          ? { ...v, message: v.message.split(v.field).join(`--contract-env ${v.field.slice('contractEnv.'.length)}`) }
+          : v,
+    );
   }
   problems.push(...budgetProblemLines(flagProblems, violations), ...manifest.problems);
   return { options, maxInputBytes: manifest.values.maxInputBytes };
@@ -200,7 +236,7 @@ export function readResourceList(text: string): ResourceList | undefined {
 }
 
 const BOOLEAN_FLAGS = new Set([...BUDGET_FLAGS.filter((f) => f.kind === 'boolean').map((f) => f.flag.slice(2)), 'runtime-contract', 'lbc-webhook', 'quiet']);
-const LIST_FLAGS = new Set(['match', 'container', 'filename']);
+const LIST_FLAGS = new Set(['match', 'container', 'contract-env', 'filename']);
 
 /**
  * The flags a functionConfig gives: a ConfigMap's `data` (or a DrainBudget's `spec`), each

@@ -87,6 +87,35 @@ describe('grpc-drain retrofit as a pipe and a Helm post-renderer', () => {
     expect(r.stderr).not.toMatch(NO_STACK);
   });
 
+  it('renames and drops contract variables with --contract-env, as contractEnv does', async () => {
+    const r = await run(['retrofit', '-q', '--contract-env', 'drainTimeout=SERVER_GRPC_SHUTDOWN_TIMEOUT:duration', '--contract-env', 'livenessPath=false', '--contract-env', 'healthPort=ADMIN_PORT'], RENDERED);
+    expect(r.code).toBe(0);
+    const deployment = parseAllDocuments(r.stdout).map((d) => d.toJS()).find((o) => o?.kind === 'Deployment');
+    const env = deployment.spec.template.spec.containers[0].env as { name: string; value: string }[];
+    const names = env.map((v) => v.name);
+    // Renamed where the contract puts them (the drain timeout as a Go duration), the liveness path left out.
+    expect(env.find((v) => v.name === 'SERVER_GRPC_SHUTDOWN_TIMEOUT')).toEqual({ name: 'SERVER_GRPC_SHUTDOWN_TIMEOUT', value: '10s' });
+    expect(names).toContain('ADMIN_PORT');
+    expect(names).toContain('GRPC_DRAIN_PRESTOP_SECONDS');
+    expect(names).not.toContain('GRPC_DRAIN_TIMEOUT_SECONDS');
+    expect(names).not.toContain('GRPC_DRAIN_HEALTH_PORT');
+    expect(names).not.toContain('GRPC_DRAIN_LIVE_PATH');
+  });
+
+  it('exits 2 with every --contract-env problem, in the flag\'s words', async () => {
+    const r = await run(['retrofit', '--contract-env', 'drainTime=X', '--contract-env', 'healthPort=1BAD', '--contract-env', 'nope', '--contract-env', 'cleanup=C:minutes'], RENDERED);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toEqual([
+      'grpc-drain: --contract-env takes KEY=NAME, KEY=NAME:duration (or :seconds) or KEY=false, KEY one of preStop, drainTimeout, cleanup, healthPort, readinessPath, livenessPath; got "nope".',
+      'grpc-drain: --contract-env takes KEY=NAME, KEY=NAME:duration (or :seconds) or KEY=false, KEY one of preStop, drainTimeout, cleanup, healthPort, readinessPath, livenessPath; got "cleanup=C:minutes".',
+      'grpc-drain: [budget-valid] --contract-env drainTime is not a contract variable; use one of preStop, drainTimeout, cleanup, healthPort, readinessPath, livenessPath.',
+      expect.stringMatching(/^grpc-drain: \[budget-valid\] --contract-env healthPort must be an environment variable name .*"1BAD"/),
+    ]);
+    expect(r.stderr).not.toMatch(NO_STACK);
+  });
+
   it('exits 2 and writes nothing when a document cannot be read (Helm would drop it from the release)', async () => {
     const r = await run(['retrofit'], `${RENDERED}---\nkind: Service\nmetadata: {name: [\n`);
     expect(r.code).toBe(2);
@@ -127,6 +156,15 @@ describe('grpc-drain as a kustomize exec KRM function', () => {
       resourceRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'engine', namespace: 'default' },
       field: { path: 'spec.template.spec.terminationGracePeriodSeconds' },
     });
+  });
+
+  it('takes contract-env in a ConfigMap functionConfig as a comma-separated text', async () => {
+    const config = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'drain', annotations: FUNCTION_ANNOTATIONS }, data: { 'contract-env': 'drainTimeout=SHUTDOWN_TIMEOUT, livenessPath=false', quiet: 'true' } };
+    const r = await run([], resourceList(config));
+    expect(r.code).toBe(0);
+    const env = parse(r.stdout).items[0].spec.template.spec.containers[0].env as { name: string }[];
+    expect(env.map((v) => v.name)).toEqual(expect.arrayContaining(['SHUTDOWN_TIMEOUT', 'GRPC_DRAIN_PRESTOP_SECONDS']));
+    expect(env.map((v) => v.name)).not.toContain('GRPC_DRAIN_LIVE_PATH');
   });
 
   it('takes a typed DrainBudget functionConfig, and its flags through `grpc-drain retrofit` too', async () => {
