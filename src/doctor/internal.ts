@@ -32,7 +32,7 @@ export { Inventory } from './inventory';
 export { parseLbcStringMap, parseLegacyLbcStringMap, perPortAttributesAnnotation, READ_ANNOTATION, type StringMapParse } from './lbc/annotations';
 export { frontDoor, PROVISIONER_NAME, type FrontDoor, type FrontDoorOptions, type Provisioner } from './lbc/front-door';
 export { readBindingTargetGroup, readTargetGroup, type AttributeSources, type ReadHealthCheck, type TargetGroupSettings } from './lbc/target-group';
-export { readManifestText, type DocumentSpan, type ManifestObject, type ReadManifests } from './manifests';
+export { listItems, manifestObjects, readManifestText, type DocumentSpan, type ManifestObject, type ReadManifests } from './manifests';
 export { resolveDoctorOptions, type ResolvedDoctorOptions } from './options';
 export { containerWithoutService, pairTargets, resolvePort, type Frontend, type Pairing, type Target } from './pairing';
 export { findingPlace, type FindingPlace } from './place';

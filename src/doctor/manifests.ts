@@ -114,7 +114,7 @@ function isKubernetesObject(value: unknown): value is JsonObject {
 }
 
 /** `kind: List` (and `DeploymentList`, ... as `kubectl get -o yaml` prints them). */
-function listItems(value: JsonObject): readonly unknown[] | undefined {
+export function listItems(value: JsonObject): readonly unknown[] | undefined {
   const kind = own(value, 'kind');
   const items = own(value, 'items');
   return typeof kind === 'string' && kind.endsWith('List') && Array.isArray(items) ? items : undefined;

@@ -6,6 +6,8 @@ import {
   extractSettings,
   fixSafety,
   Inventory,
+  listItems,
+  manifestObjects,
   pairTargets,
   readView,
   type ManifestObject,
@@ -196,27 +198,15 @@ function resolvedHealthCheck(hc: NonNullable<Target['frontend']>['targetGroup'][
  */
 export function retrofitManifests(objects: readonly unknown[], options: RetrofitOptions = {}): RetrofitResult {
   // A `kind: List` (what `kubectl get -o yaml` prints) is retrofitted item by item, as kubectl
-  // applies it: its items are read as objects of their own, then put back in it.
-  const flat: unknown[] = [];
-  const manifests: ManifestObject[] = [];
+  // applies it: its items are read as objects of their own (manifestObjects), then put back in it.
   const lists = new Map<number, number>(); // input index → how many items it holds
-  objects.forEach((object, index) => {
-    const items = listItemsOf(object);
+  const flat = objects.flatMap((object, index) => {
+    const items = isObject(object) ? listItems(object) : undefined;
     if (items) lists.set(index, items.length);
-    for (const [item, value] of (items ?? [object]).entries()) {
-      flat.push(value);
-      if (isKubernetesObject(value)) manifests.push({ object: value, location: { file: 'input', document: index + 1, ...(items && { item }) } });
-    }
+    return items ?? [object];
   });
-  const result = retrofitRead(flat, manifests, options);
+  const result = retrofitRead(flat, manifestObjects(objects, 'input'), options);
   return lists.size === 0 ? result : nestLists(objects, lists, result);
-}
-
-/** The items of a `kind: List` (any kind ending in `List` with an `items` array), else `undefined`. */
-function listItemsOf(object: unknown): readonly unknown[] | undefined {
-  if (!isKubernetesObject(object) || !String(object['kind']).endsWith('List')) return undefined;
-  const items = object['items'];
-  return Array.isArray(items) ? items : undefined;
 }
 
 /**
